@@ -1,0 +1,66 @@
+"""Identities stated by the seed documents, as claims proved by SymPy and checked numerically."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symderiv.calculus.derivative import derivative
+from symderiv.symbols import x
+from symderiv.verify.claims import Claim
+from symderiv.verify.symbolic import check_identity
+
+SEED_000 = "000_c3a709bf01eb5bcf.txt"
+SEED_001 = "001_10d942a10df8e8ce.txt"
+SEED_002 = "002_f9dacf9c81433969.txt"
+SEED_004 = "004_60e4e0c29def9815.txt"
+
+
+def _negative_points():
+    return [-6 + 0.37 * i for i in range(16)]
+
+
+def identity_claims(catalog):
+    g = catalog.get
+    sigma = g("sigmoid").expr
+    elu, relu, leaky = g("elu"), g("relu"), g("leaky_relu")
+    alpha = elu.param("alpha").symbol
+    a_scale = sp.Symbol("a", positive=True)
+    return [
+        Claim("identity.tanh_sigmoid", "tanh(z) = 2 sigma(2z) - 1", "symbolic: simplify(lhs - rhs) == 0",
+              lambda: check_identity(sp.tanh(x), 2 * sigma.subs(x, 2 * x) - 1, x),
+              source=SEED_004, quote=r"\tanh(z) = 2\delta(2z) - 1"),
+        Claim("identity.softplus_derivative", "softplus'(z) = sigma(z) (beta = 1)", "symbolic",
+              lambda: check_identity(derivative(g("softplus")).subs(g("softplus").defaults()), sigma, x),
+              source=SEED_004, quote=r"\text{softplus}'(z) = \frac{1}{1 + e^{(-z)}}"),
+        Claim("identity.elu_derivative_negative", "elu'(z) = elu(z) + alpha for z < 0", "symbolic on z < 0",
+              lambda: check_identity(
+                  (sp.diff(alpha * (sp.exp(x) - 1), x)).subs(alpha, 1),
+                  (alpha * (sp.exp(x) - 1) + alpha).subs(alpha, 1), x, _negative_points()),
+              source=SEED_004, quote=r"elu'(z) = elu(z) + \alpha : z < 0"),
+        Claim("identity.leaky_relu_decomposition", "LeakyReLU(x) = (1 + alpha) ReLU(x) - alpha |x|",
+              "symbolic (piecewise) and numeric at negative_slope = 1/100",
+              lambda: check_identity(leaky.expr.subs(leaky.defaults()),
+                                     ((1 + sp.Rational(1, 100)) * relu.expr - sp.Abs(x) / 100), x),
+              source=SEED_000, quote=r"LeakyRelu(x) = (1+\alpha)Relu(x) - \alpha|x|"),
+        Claim("identity.relu_scale_invariance", "max(0, a x) = a max(0, x) for a >= 0 (checked at a = 5/2)",
+              "symbolic with a > 0; numeric at a = 5/2",
+              lambda: check_identity(relu.expr.subs(x, a_scale * x).subs(a_scale, sp.Rational(5, 2)),
+                                     sp.Rational(5, 2) * relu.expr, x),
+              source=SEED_004, quote=r"\max(0, \alpha x) = \alpha \max(0, x)"),
+        Claim("identity.sigmoid_derivative_max", "sigma'(z) <= 1/4 with equality at z = 0", "symbolic: the only "
+              "critical point of sigma' is 0, where sigma'' changes sign and sigma' = 1/4",
+              lambda: _sigmoid_max(g("sigmoid")), source=SEED_001, quote="The sigmoid's best case derivative "
+              "adds a factor of 0.25 (when x=0,y=0.5)"),
+    ]
+
+
+def _sigmoid_max(entry):
+    d = sp.diff(entry.expr, x)
+    crit = sp.solve(sp.diff(d, x), x)
+    at0 = sp.simplify(d.subs(x, 0))
+    ends = [sp.limit(d, x, sp.oo), sp.limit(d, x, -sp.oo)]
+    holds = crit == [0] and at0 == sp.Rational(1, 4) and all(e < at0 for e in ends)
+    ev = {"holds": holds, "critical_points": crit, "value_at_0": at0, "limits_at_inf": ends}
+    if not holds:
+        ev["counterexample"] = {"critical_points": crit}
+    return ev
