@@ -13,7 +13,8 @@ def _derivatives(entry):
     """[(variable, derivative)] for the inputs the entry is differentiated in (none for initializers)."""
     if entry.kind == "initializer":
         return []
-    return [(v, derivative(entry, v)) for v in entry.extra.get("inputs", entry.variables[:1] if entry.kind != "activation" or not entry.is_vector else entry.variables)]
+    wrt = entry.extra.get("inputs", entry.variables if entry.is_vector or entry.name == "maxout" else entry.variables[:1])
+    return [(v, derivative(entry, v)) for v in wrt]
 
 
 def describe(entry, latex=False, numpy=False) -> str:
@@ -26,6 +27,11 @@ def describe(entry, latex=False, numpy=False) -> str:
         lines.append(f"parameter {p.name} = {p.default!r} in {p.range_text()}  {p.doc}")
     label = "variance" if entry.kind == "initializer" else "definition"
     lines.append(f"{label}: {fmt(entry.expr)}")
+    if entry.kind == "initializer":
+        from symderiv.catalog.initializers import spread
+
+        law = entry.extra["law"]
+        lines.append(f"{'std' if law == 'normal' else 'limit'} of the {law} law: {fmt(spread(entry))}")
     for v, d in _derivatives(entry):
         lines.append(f"d/d{v}: {fmt(d)}")
     g = output_form(entry)
