@@ -54,6 +54,36 @@ def identity_claims(catalog):
     ]
 
 
+def derivative_form_claims(catalog):
+    """Derivatives in the form a person writes, proved equal to what SymPy derived."""
+    from symderiv.symbols import t, xs, y
+
+    g = catalog.get
+    sigma = g("sigmoid").expr
+    bce = g("binary_cross_entropy_with_logits")
+    soft = g("softmax")
+    jac = derivative(soft, xs[0])
+    return [
+        Claim("form.bce_with_logits_gradient", "d BCE(sigmoid(y), t) / dy = sigma(y) - t", "symbolic",
+              lambda: check_identity(derivative(bce).subs(t, sp.Rational(3, 10)),
+                                     sigma.subs(x, y) - sp.Rational(3, 10), y)),
+        Claim("form.softmax_jacobian", "d s_i / d x_1 = s_i (delta_i1 - s_1) for softmax s (K = 3)",
+              "symbolic, each component; numeric at x_2 = 0.3, x_3 = -0.7",
+              lambda: _all_hold([check_identity(
+                  (jac[i] - soft.expr[i] * ((1 if i == 0 else 0) - soft.expr[0])).subs({xs[1]: sp.Rational(3, 10), xs[2]: sp.Rational(-7, 10)}),
+                  sp.S.Zero, xs[0]) for i in range(3)])),
+    ]
+
+
+def _all_hold(evidences):
+    ev = {"holds": all(e["holds"] for e in evidences),
+          "max_abs_error": max(e["max_abs_error"] for e in evidences), "components": len(evidences)}
+    bad = [e for e in evidences if not e["holds"]]
+    if bad:
+        ev["counterexample"] = bad[0]["counterexample"]
+    return ev
+
+
 def _sigmoid_max(entry):
     d = sp.diff(entry.expr, x)
     crit = sp.solve(sp.diff(d, x), x)

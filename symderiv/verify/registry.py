@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from symderiv.calculus.identities import identity_claims
+from symderiv.calculus.identities import derivative_form_claims, identity_claims
 from symderiv.verify.catalog_claims import catalog_claims
 from symderiv.verify.claims import run_claim
 
-PROVIDERS = (catalog_claims, identity_claims)
+PROVIDERS = (catalog_claims, identity_claims, derivative_form_claims)
 
 
 def all_claims(catalog):
