@@ -15,6 +15,7 @@ from pathlib import Path
 import sympy
 
 from symderiv import __version__
+from symderiv.emit.backprop_code import networks_file
 from symderiv.errors import SymderivError
 
 REGENERATE = "symderiv build"
@@ -43,7 +44,7 @@ def report_files(ctx: BuildContext) -> dict:
     return {"report/verification.json": json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"}
 
 
-EMITTERS = [report_files]
+EMITTERS = [report_files, networks_file]
 
 
 def render(ctx: BuildContext) -> dict:

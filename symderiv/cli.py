@@ -114,6 +114,26 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_backprop(args) -> int:
+    from symderiv.build import REGENERATE
+    from symderiv.calculus.backprop import scalar_chain
+    from symderiv.emit.backprop_code import chain_latex, chain_module, chain_text
+
+    chain = scalar_chain(args.depth, args.activation, catalog=_catalog(args))
+    if args.numpy:
+        how = f"symderiv backprop --depth {args.depth} --activation {args.activation} --numpy"
+        print(chain_module(chain, _provenance().replace(f"`{REGENERATE}`", f"`{how}`")), end="")
+    else:
+        print((chain_latex if args.latex else chain_text)(chain), end="")
+    return 0
+
+
+def _provenance():
+    from symderiv.build import BuildContext
+
+    return BuildContext(None, ()).provenance()
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="symderiv", description="Derive, verify and emit neural-network mathematics.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -138,6 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--check", action="store_true", help="exit 1 naming files that differ from a fresh build")
     s.add_argument("--spec", help="TOML file of user-defined functions")
     s.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("backprop", help="derived gradients of the scalar chain a_l = f(w_l a_(l-1) + b_l)")
+    s.add_argument("--depth", type=int, required=True, help="number of layers L >= 1")
+    s.add_argument("--activation", required=True, help="a scalar activation of the catalog")
+    fmt = s.add_mutually_exclusive_group()
+    fmt.add_argument("--latex", action="store_true", help="print LaTeX")
+    fmt.add_argument("--numpy", action="store_true", help="print a NumPy module with loss_and_gradients(x, t, w, b)")
+    s.set_defaults(func=cmd_backprop, spec=None)
     return p
 
 

@@ -1,0 +1,146 @@
+"""Backprop derivations as text, LaTeX and NumPy: the scalar chain (`symderiv backprop`) and
+seed 000's network (`generated/numpy/networks.py`).
+
+Every expression is printed by `symderiv.emit.numpy_code.to_numpy` or
+`symderiv.emit.latex.to_latex` (or `sympy.sstr` for plain text); the templates in
+`templates/` hold layout only.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import sympy as sp
+
+from symderiv.calculus.backprop import Chain, Layered, chain_blocks, layered
+from symderiv.calculus.network import CONVENTIONS, mlp2
+from symderiv.emit.latex import to_latex
+from symderiv.emit.numpy_code import to_numpy
+
+TEMPLATES = Path(__file__).parent / "templates"
+MLP2_ACTIVATIONS = ("relu", "leaky_relu")
+EXPAND_UP_TO = 4          # show the chain product of every gradient for depth <= this
+
+
+@lru_cache(maxsize=1)
+def env() -> jinja2.Environment:
+    """The strict, stable Jinja environment of these templates."""
+    e = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
+                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    e.filters["tuple_repr"] = lambda v: repr(tuple(v))
+    return e
+
+
+# ----- the scalar chain -------------------------------------------------------------------------
+
+def _display(chain: Chain):
+    """Substitution for display: fp_l -> f'(z_l)."""
+    fp = sp.Function(f"{chain.activation.name}'")
+    return {chain.fp[l]: fp(chain.z[l]) for l in range(chain.depth)}
+
+
+def _chain_parts(chain: Chain, fmt, dfrac):
+    f = sp.Function(chain.activation.name)
+    shown = _display(chain)
+    var, z = chain.activation.var, sp.Symbol("z", real=True)
+    defaults = chain.activation.defaults()
+    definitions = [(fmt(f(z)), fmt(chain.activation.expr.subs(defaults).subs(var, z))),
+                   (fmt(sp.Function(f"{chain.activation.name}'")(z)), fmt(chain.fprime.subs(var, z))),
+                   (fmt(sp.Symbol("J")), fmt(chain.loss))]
+    forward = []
+    for l in range(chain.depth):
+        forward += [(fmt(chain.z[l]), fmt(chain.forward[3 * l][1])), (fmt(chain.a[l]), fmt(f(chain.z[l])))]
+    backward = [(fmt(d), fmt(e.xreplace(shown))) for d, e in chain.backward]
+    gradients = []
+    for p, e in chain.gradients:
+        full = chain.expanded(p).xreplace(shown) if chain.depth <= EXPAND_UP_TO else None
+        gradients.append((dfrac(p), fmt(e), fmt(full) if full is not None and full != e else ""))
+    return dict(depth=chain.depth, activation=chain.activation.name, convention=chain.convention,
+                definitions=definitions, forward=forward, backward=backward, gradients=gradients)
+
+
+def chain_text(chain: Chain) -> str:
+    """The derived chain as readable text (sympy.sstr)."""
+    return env().get_template("scalar_chain.txt.jinja").render(
+        **_chain_parts(chain, sp.sstr, lambda p: f"dJ/d{p}"))
+
+
+def chain_latex(chain: Chain) -> str:
+    """The derived chain as a LaTeX align* block (symderiv.emit.latex.to_latex)."""
+    return env().get_template("scalar_chain.tex.jinja").render(
+        **_chain_parts(chain, to_latex, lambda p: rf"\frac{{\partial J}}{{\partial {to_latex(p)}}}"))
+
+
+def chain_module(chain: Chain, provenance: str) -> str:
+    """A standalone NumPy module defining `loss_and_gradients(x, t, w, b) -> (loss, dw, db)`."""
+    defaults = chain.activation.defaults()
+    var, z = chain.activation.var, sp.Symbol("z", real=True)
+    body = [(str(name), to_numpy(expr)) for name, expr in chain_blocks(chain)]
+    L = range(1, chain.depth + 1)
+    return env().get_template("scalar_chain.py.jinja").render(
+        provenance=provenance, depth=chain.depth, activation=chain.activation.name, convention=chain.convention,
+        loss_text=sp.sstr(chain.loss), f_text=sp.sstr(chain.activation.expr.subs(defaults).subs(var, z)),
+        fprime_text=sp.sstr(chain.fprime.subs(var, z)), body=body,
+        w_names=[str(s) for s in chain.w], b_names=[str(s) for s in chain.b],
+        dw_names=[f"dw_{l}" for l in L], db_names=[f"db_{l}" for l in L])
+
+
+# ----- networks ---------------------------------------------------------------------------------
+
+def function_parts(lay: Layered, name: str, args=None) -> dict:
+    """The pieces the `function` macro prints: name, arguments, body lines, the return value."""
+    net = lay.network
+    arrays = [net.input, net.target, *net.parameters]
+    args = list(args) if args is not None else arrays + ["N"] + [s.name for s in lay.symbols]
+    body = [(n, to_numpy(e)) for n, e in lay.forward]
+    body.append(("loss", to_numpy(lay.loss)))
+    body += [(n, to_numpy(e)) for n, e in lay.backward]
+    grads = ", ".join(f'"{p}": {g}' for p, g in sorted(lay.gradients))
+    return {"name": name, "args": args, "body": body, "returns": f"loss, {{{grads}}}",
+            "doc": f"{net.name}: loss and gradients ({lay.convention} kink values); N is the batch size."}
+
+
+def network_function(lay: Layered, name: str) -> str:
+    """Source of one function `name(x, t, <parameters>, N, <coefficients and activation parameters>)`."""
+    return env().get_template("network_function.py.jinja").render(fn=function_parts(lay, name))
+
+
+def networks_file(ctx) -> dict:
+    """Emitter: generated/numpy/networks.py (seed 000's network, contract in DESIGN.md)."""
+    catalog = ctx.catalog
+    derived = {(a, c): layered(mlp2(catalog, a), c) for a in MLP2_ACTIVATIONS for c in CONVENTIONS}
+    leaky = catalog.get("leaky_relu")
+    slope = leaky.param("negative_slope")
+    coefficients = list(mlp2(catalog).coefficients)
+    args = ["x", "t", "A", "B", "C", "D", "N", slope.name] + coefficients
+    variants = []
+    for (a, c), lay in derived.items():
+        variants.append(function_parts(lay, f"_mlp2_{a}_{c}", args) | {"activation": a, "convention": c})
+    forward = [{"activation": a, "body": [(n, to_numpy(e)) for n, e in derived[(a, "catalog")].forward],
+                "output": derived[(a, "catalog")].network.output} for a in MLP2_ACTIVATIONS]
+    doc_lay = derived[("leaky_relu", "catalog")]
+    derivation = [(n, sp.sstr(e)) for n, e in doc_lay.backward]
+    kinks = {c: "; ".join(_kink_text(derived[("leaky_relu", c)], catalog, c)) for c in CONVENTIONS}
+    text = env().get_template("networks.py.jinja").render(
+        provenance=ctx.provenance(), loss_text=sp.sstr(catalog.get("half_squared_error").expr),
+        activations=MLP2_ACTIVATIONS, conventions=CONVENTIONS, negative_slope=repr(float(slope.default)),
+        coefficients=coefficients, variants=variants, forward=forward, kinks=kinks,
+        doc_variant="leaky_relu, catalog convention", derivation=derivation)
+    return {"numpy/networks.py": text}
+
+
+def _kink_text(lay, catalog, convention):
+    from symderiv.calculus.derivative import derivative
+    from symderiv.calculus.network import with_convention
+    from symderiv.symbols import w, x
+
+    out = []
+    for name in ("relu", "leaky_relu"):
+        d = derivative(with_convention(catalog.get(name), convention))
+        out.append(f"{name}'(0) = {sp.sstr(d.subs(x, 0))}")
+    l1 = catalog.get("l1")
+    d = derivative(with_convention(l1, convention)).subs(l1.symbolic_params[0].symbol, 1)
+    out.append(f"d|x|/dx at 0 = {sp.sstr(d.subs(w, 0))}")
+    return out
