@@ -159,8 +159,22 @@ def chain_blocks(chain: Chain):
 
 
 def _cse_block(block, temps):
+    """cse of one block; each temporary is placed just before the first assignment that needs it."""
     reps, reduced = sp.cse([e for _, e in block], symbols=temps, order="none")
-    return list(reps) + [(name, e) for (name, _), e in zip(block, reduced)]
+    defs, order = dict(reps), {s: i for i, (s, _) in enumerate(reps)}
+    out, done = [], set()
+
+    def need(expr):
+        for s in sorted(expr.free_symbols & defs.keys() - done, key=order.get):
+            if s not in done:
+                need(defs[s])
+                out.append((s, defs[s]))
+                done.add(s)
+
+    for (name, _), e in zip(block, reduced):
+        need(e)
+        out.append((name, e))
+    return out
 
 
 # ----- the layered matrix form of a Network ------------------------------------------------------
