@@ -16,7 +16,10 @@ import sympy
 
 from symderiv import __version__
 from symderiv.emit.backprop_code import networks_file
+from symderiv.emit.errata import errata_files
+from symderiv.emit.numpy_kernels import numpy_files
 from symderiv.errors import SymderivError
+from symderiv.stamp import edited, stamp
 
 REGENERATE = "symderiv build"
 
@@ -44,7 +47,7 @@ def report_files(ctx: BuildContext) -> dict:
     return {"report/verification.json": json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"}
 
 
-EMITTERS = [report_files, networks_file]
+EMITTERS = [report_files, networks_file, errata_files, numpy_files]
 
 
 def render(ctx: BuildContext) -> dict:
@@ -54,35 +57,119 @@ def render(ctx: BuildContext) -> dict:
             if path in files:
                 raise ValueError(f"two emitters write {path}")
             files[path] = text
-    return dict(sorted(files.items()))
+    return {p: stamp(p, t) if isinstance(t, str) else t for p, t in sorted(files.items())}
+
+
+def _bytes(content) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _read(path: Path):
+    """The bytes at `path`, or None where there is no readable file."""
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except (OSError, ValueError):
+        return None
 
 
 def stale(files: dict, out: Path) -> list:
     """Paths under `out` that differ from `files` or are missing."""
-    return [p for p, text in files.items()
-            if not (out / p).is_file() or (out / p).read_text(encoding="utf-8") != text]
+    return [p for p, text in files.items() if _read(out / p) != _bytes(text)]
 
 
-def write_all(files: dict, out: Path) -> list:
-    """Write every file atomically (temporary file in the same folder, then rename). Returns changed paths.
+def hand_edited(paths, out: Path) -> list:
+    """Those of `paths` whose file under `out` no longer matches the content hash in its header."""
+    found = []
+    for rel in paths:
+        old = _read(out / rel)
+        if old is not None:
+            try:
+                text = old.decode("utf-8")
+            except UnicodeDecodeError:
+                found.append(rel)
+                continue
+            if edited(rel, text):
+                found.append(rel)
+    return found
+
+
+def write_all(files: dict, out: Path, force: bool = False) -> list:
+    """Write every changed file atomically (temporary file in the same folder, then rename).
 
     All temporary files are written first; only when every one succeeded are they renamed into
-    place, so a failure leaves `out` as it was.
+    place; if a rename fails, the files already replaced are restored and new folders removed, so
+    a failure leaves `out` as it was. A file whose content no longer matches its stored hash
+    (edited by hand) is not overwritten unless `force`: SymderivError naming the files.
+    Returns the changed paths.
     """
     changed = stale(files, out)
-    pending = []
+    edited_by_hand = [] if force else hand_edited(changed, out)
+    if edited_by_hand:
+        raise SymderivError(f"{len(edited_by_hand)} generated file(s) edited by hand, not overwritten "
+                            f"(use --force to overwrite): {', '.join(str(out / p) for p in edited_by_hand)}")
+    pending, created, done = [], [], []
     try:
         for rel in changed:
             target = out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _mkdirs(target.parent, created)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(files[rel])
-            pending.append((tmp, target))
-    except OSError as exc:
-        for tmp, _ in pending:
-            os.unlink(tmp)
-        raise SymderivError(f"cannot write to {out}: {exc.strerror or exc}") from None
-    for tmp, target in pending:
-        os.replace(tmp, target)
+            pending.append((tmp, target, _read(target)))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_bytes(files[rel]))
+        for tmp, target, old in pending:
+            os.replace(tmp, target)
+            done.append((target, old))
+    except (OSError, ValueError) as exc:
+        _roll_back(pending, done, created)
+        raise SymderivError(f"cannot write to {out}: {_reason(exc)}") from None
     return changed
+
+
+def check_out(out: Path):
+    """Fail early, in one line, when `out` cannot be an output folder (before any slow work)."""
+    try:
+        folder = out
+        while not folder.exists() and folder.parent != folder:
+            folder = folder.parent
+        bad = f"{folder} is not a folder" if not folder.is_dir() else None
+        if bad is None:   # probe: create and remove a temporary file where the first folder would go
+            fd, probe = tempfile.mkstemp(dir=folder, prefix=".symderiv-probe.")
+            os.close(fd)
+            os.unlink(probe)
+    except (OSError, ValueError) as exc:
+        bad = _reason(exc)
+    if bad:
+        raise SymderivError(f"cannot write to {out}: {bad}")
+
+
+def _mkdirs(folder: Path, created: list):
+    """Create `folder` and its missing parents, appending each one made to `created`."""
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.insert(0, folder)
+        folder = folder.parent
+    for f in missing:
+        f.mkdir()
+        created.append(f)
+
+
+def _roll_back(pending, done, created):
+    """Undo a partial write: restore replaced files, delete new ones and temporaries and new folders."""
+    for target, old in reversed(done):
+        if old is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(old)
+    for tmp, _, _ in pending:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+def _reason(exc) -> str:
+    where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+    return f"{getattr(exc, 'strerror', None) or exc}{where}"

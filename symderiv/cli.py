@@ -91,9 +91,13 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from symderiv.build import BuildContext, render, stale, write_all
+    from symderiv.build import BuildContext, check_out, render, stale, write_all
 
+    if not args.out.strip():
+        raise SymderivError("--out is empty; give a folder")
     out = Path(args.out)
+    if not args.check:
+        check_out(out)
     results = _run_claims(args)
     files = render(BuildContext(_catalog(args), tuple(results)))
     bad = [r for r in results if not r.passed]
@@ -109,7 +113,7 @@ def cmd_build(args) -> int:
             print(f"claim not as expected: {r.claim.id} ({r.status})", file=sys.stderr)
         print(f"{len(bad)} claim(s) failed; nothing written", file=sys.stderr)
         return 1
-    changed = write_all(files, out)
+    changed = write_all(files, out, force=args.force)
     print(f"{len(files)} files in {out}, {len(changed)} changed; {len(results)} claims checked")
     return 0
 
@@ -156,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("build", help="derive, verify and emit into DIR")
     s.add_argument("--out", default="generated", help="output folder (default: generated)")
     s.add_argument("--check", action="store_true", help="exit 1 naming files that differ from a fresh build")
+    s.add_argument("--force", action="store_true", help="overwrite generated files edited by hand")
     s.add_argument("--spec", help="TOML file of user-defined functions")
     s.set_defaults(func=cmd_build)
 
