@@ -1,0 +1,102 @@
+"""generated/latex/errata.tex: per seed document, what holds, what does not, counterexample, correction.
+
+Rendered from the build's results (claims with a `source`), through the shared TeX Jinja
+environment of `symderiv.emit.latex_doc` and the template `templates/errata.tex.j2`. Corrected
+formulas come from SymPy (`symderiv.verify.seeds.correct_formulas`) printed by `to_latex`; quotes
+are text, escaped, with Greek letters and typographic punctuation mapped to TeX and CJK runs
+shown as [CJK] (pdflatex with a stock preamble has no CJK fonts).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import jinja2
+
+from symderiv.emit.escape import latex_escape as escape
+from symderiv.emit.latex import to_latex
+from symderiv.verify.seeds import SEEDS, TITLES, correct_formulas
+
+try:   # the notes' shared TeX environment (issue 5)
+    from symderiv.emit.latex_doc import latex_env
+except ImportError:   # pragma: no cover - the same settings, until that module is committed
+    def latex_env():
+        return jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+            block_start_string=r"\BLOCK{", block_end_string="}", variable_start_string=r"\VAR{",
+            variable_end_string="}", comment_start_string=r"\#{", comment_end_string="}",
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+PATH = "latex/errata.tex"
+CHARS = {
+    "α": r"\ensuremath{\alpha}", "β": r"\ensuremath{\beta}", "γ": r"\ensuremath{\gamma}",
+    "δ": r"\ensuremath{\delta}", "λ": r"\ensuremath{\lambda}", "σ": r"\ensuremath{\sigma}",
+    "θ": r"\ensuremath{\theta}", "≪": r"\ensuremath{\ll}", "“": "``", "”": "''", "‘": "`", "’": "'",
+    "…": r"\ldots{}", "–": "--", "—": "---",
+}
+CJK_START = 0x2E80           # CJK radicals, kana, ideographs, full-width forms all lie above this
+
+
+def quote_tex(text: str) -> str:
+    """A verbatim quote as TeX text: escaped, known symbols mapped, each CJK run replaced by [CJK]."""
+    out, in_cjk = [], False
+    for ch in text:
+        if ord(ch) >= CJK_START:
+            if not in_cjk:
+                out.append("[CJK]")
+            in_cjk = True
+            continue
+        in_cjk = False
+        out.append(CHARS[ch] if ch in CHARS else escape(ch))
+    return "".join(out)
+
+
+def _short(v) -> str:
+    """A value of the evidence as short text (floats with 4 significant digits)."""
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, float):
+        return f"{v:.4g}" if math.isfinite(v) else repr(v)
+    if isinstance(v, dict):
+        return "; ".join(f"{k} = {_short(i)}" for k, i in sorted(v.items(), key=lambda kv: str(kv[0])))
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_short(i) for i in v) + "]"
+    try:
+        f = float(v)
+        return _short(f) if not f.is_integer() or abs(f) > 1e15 else str(v)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def claim_entry(result, formulas) -> dict:
+    c, ev = result.claim, result.evidence
+    return {
+        "id": escape(c.id), "statement": escape(c.statement), "method": escape(c.method),
+        "status": escape(result.status), "quote": quote_tex(c.quote or ""),
+        "counterexample": escape(_short(ev["counterexample"])) if "counterexample" in ev else "",
+        "correction": escape(c.correction or ""), "error": escape(str(ev.get("error", ""))[:300]),
+        "formula": to_latex(formulas[c.id]) if c.id in formulas else "",
+    }
+
+
+def seed_view(file, results, formulas) -> dict:
+    mine = [r for r in results if r.claim.source == file]
+    counts = {"claims": len(mine), "verified": sum(r.status == "verified" for r in mine),
+              "refuted": sum(r.status == "refuted" for r in mine),
+              "not_as_expected": sum(not r.passed for r in mine)}
+    return {
+        "file": escape(file), "title": escape(TITLES.get(file, "")), "counts": counts,
+        "refuted": [claim_entry(r, formulas) for r in mine if r.passed and r.status == "refuted"],
+        "verified": [claim_entry(r, formulas) for r in mine if r.passed and r.status == "verified"],
+        "bad": [claim_entry(r, formulas) for r in mine if not r.passed],
+    }
+
+
+def errata_files(ctx) -> dict:
+    """The build emitter: latex/errata.tex."""
+    formulas = correct_formulas(ctx.catalog)
+    seeds = [seed_view(f, ctx.results, formulas) for f in SEEDS.values()]
+    total = {k: sum(s["counts"][k] for s in seeds) for k in ("claims", "verified", "refuted", "not_as_expected")}
+    tex = latex_env().get_template("errata.tex.j2").render(provenance=ctx.provenance(), seeds=seeds, total=total)
+    return {PATH: tex}

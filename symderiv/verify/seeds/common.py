@@ -1,0 +1,111 @@
+"""Helpers for the seed audits: the claim constructor, identities in several variables, exact
+comparisons with a counterexample, and seeded Monte Carlo with a stated tolerance.
+
+Every helper returns an evidence dict in the shape `symderiv.verify.claims.run_claim` expects.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from symderiv.verify.claims import Claim
+from symderiv.verify.numeric import DPS, mp_callable
+
+SEEDS = {
+    "000": "000_c3a709bf01eb5bcf.txt",
+    "001": "001_10d942a10df8e8ce.txt",
+    "002": "002_f9dacf9c81433969.txt",
+    "003": "003_a74ce1a8d15e55b6.txt",
+    "004": "004_60e4e0c29def9815.txt",
+}
+MC_SIGMAS = 5            # a Monte Carlo estimate agrees when within this many standard errors
+TOL = 1e-25              # |lhs - rhs| at DPS digits, as in `symderiv.verify.symbolic`
+
+
+def seed_claim(seed, key, statement, method, check, quote, expected=True, correction=None):
+    """A claim with id `seedNNN.key` and `source` the seed's file name."""
+    if not expected and not correction:
+        raise ValueError(f"seed{seed}.{key}: a claim expected to fail needs a correction")
+    return Claim(f"seed{seed}.{key}", statement, method, check, source=SEEDS[seed], quote=quote,
+                 expected=expected, correction=correction)
+
+
+def random_points(symbols, n=12, seed=0, low=-2.0, high=2.0):
+    """n seeded points (dicts symbol -> float rounded to 6 digits) in [low, high]^k."""
+    rng = np.random.default_rng(seed)
+    return [{s: float(round(v, 6)) for s, v in zip(symbols, rng.uniform(low, high, len(symbols)))}
+            for _ in range(n)]
+
+
+def check_zero(expr, symbols, points=None, tol=TOL, simplify=True):
+    """expr == 0 for all values of `symbols`: simplify(expr) == 0, and |expr| at seeded points (mpmath).
+
+    Evidence: symbolic_difference, max_abs_error, worst_input, n_points; a counterexample if it fails.
+    `simplify=False` skips SymPy's simplification (large expressions): the evidence is numeric only.
+    """
+    symbols = list(symbols)
+    points = points if points is not None else random_points(symbols)
+    diff = sp.simplify(expr) if simplify else "not simplified (numeric evidence only)"
+    fn = mp_callable(expr, symbols)
+    worst, where = -1.0, None
+    with mpmath.workdps(DPS):
+        for p in points:
+            err = float(abs(fn(*[mpmath.mpf(p[s]) for s in symbols])))
+            if err > worst:
+                worst, where = err, p
+    holds = (simplify and diff == 0) or worst <= tol
+    ev = {"holds": bool(holds), "symbolic_difference": diff, "max_abs_error": worst,
+          "worst_input": _named(where), "n_points": len(points)}
+    if not holds:
+        ev["counterexample"] = {"input": _named(where), "difference": worst}
+    return ev
+
+
+def check_equal(lhs, rhs, symbols, points=None):
+    """lhs == rhs identically (see `check_zero`)."""
+    return check_zero(sp.sympify(lhs) - sp.sympify(rhs), symbols, points)
+
+
+def refute_at(claimed, correct, at, label_claimed="claimed", label_correct="correct"):
+    """The claimed formula against the correct one at the point `at` (dict); holds if they agree there.
+
+    Values are exact (SymPy) where possible, and given as floats for the report.
+    """
+    subs = {k: sp.nsimplify(v) for k, v in at.items()}
+    c, r = sp.simplify(sp.sympify(claimed).subs(subs)), sp.simplify(sp.sympify(correct).subs(subs))
+    holds = sp.simplify(c - r) == 0
+    ev = {"holds": bool(holds), label_claimed: float(c), label_correct: float(r), "at": _named(at)}
+    if not holds:
+        ev["counterexample"] = {"input": _named(at), label_claimed: float(c), label_correct: float(r)}
+    return ev
+
+
+def mc_agrees(estimate, exact, standard_error, n, seed, **extra):
+    """A Monte Carlo estimate agrees with the exact value within MC_SIGMAS standard errors."""
+    err = abs(float(estimate) - float(exact))
+    tol = MC_SIGMAS * float(standard_error)
+    ev = {"holds": err <= tol, "mc_estimate": float(estimate), "exact": float(exact),
+          "mc_standard_error": float(standard_error), "mc_tolerance": tol, "mc_samples": n, "mc_seed": seed,
+          "abs_error": err, **extra}
+    if err > tol:
+        ev["counterexample"] = {"mc_estimate": float(estimate), "exact": float(exact)}
+    return ev
+
+
+def all_of(**parts):
+    """Combine named evidence dicts: holds if every part holds; the first failing part's counterexample."""
+    ev = {"holds": all(p["holds"] for p in parts.values())}
+    for name, p in parts.items():
+        ev[name] = {k: v for k, v in p.items() if k != "holds"} | {"holds": p["holds"]}
+    bad = [(n, p) for n, p in parts.items() if not p["holds"]]
+    if bad:
+        ev["counterexample"] = {"part": bad[0][0], **bad[0][1].get("counterexample", {})}
+    return ev
+
+
+def _named(point):
+    if point is None:
+        return None
+    return {str(k): v for k, v in point.items()}

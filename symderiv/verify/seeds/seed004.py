@@ -1,0 +1,389 @@
+"""Seed 004 (lecture slides, Chinese/English, Peking University): activation functions.
+
+The slides call the sigmoid delta(z); the swish slide mixes x and z. Quotes are verbatim (some are
+Chinese); statements say which reading is checked.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from symderiv.calculus.derivative import derivative
+from symderiv.symbols import t, ts, x, xs, ys
+from symderiv.verify.numeric import branch, check_limit, one_sided
+from symderiv.verify.seeds.common import (all_of, check_equal, check_zero, mc_agrees, random_points, refute_at,
+                                          seed_claim)
+from symderiv.verify.symbolic import check_identity
+
+S = "004"
+sig = 1 / (1 + sp.exp(-x))
+
+
+def claims(catalog):
+    g = catalog.get
+    return [*_backprop(), *_squashing(g), *_piecewise(g), *_rrelu(g), *_relu_properties(g), *_softmax(g),
+            *_swish(g)]
+
+
+# ----- the backpropagation core formula -----
+
+def _backprop():
+    """Widths 2 -> 2 -> 2 -> 1, tanh units, J = (a3 - y)^2 / 2: dJ/dw_ji(l) against delta_j(l) a_i(l-1)."""
+    widths = (2, 2, 2, 1)
+    W = [sp.Matrix(widths[l + 1], widths[l], lambda j, i, l=l: sp.Symbol(f"w{l + 1}_{j}{i}", real=True))
+         for l in range(3)]
+    a0 = sp.Matrix([sp.Rational(3, 10), sp.Rational(-7, 10)])
+    target = sp.Rational(1, 5)
+    fprime = lambda z: 1 - sp.tanh(z) ** 2
+
+    def check():
+        a, zs = [a0], []
+        for Wl in W:
+            zs.append(Wl * a[-1])
+            a.append(zs[-1].applyfunc(sp.tanh))
+        J = (a[-1][0] - target) ** 2 / 2
+        deltas = [None, None, sp.Matrix([(a[-1][0] - target) * fprime(zs[2][0])])]
+        for l in (1, 0):        # delta_j(l) = (sum_k delta_k(l+1) w_kj(l+1)) f'(z_j(l))
+            deltas[l] = sp.Matrix([sum(deltas[l + 1][k] * W[l + 1][k, j] for k in range(widths[l + 2]))
+                                   * fprime(zs[l][j]) for j in range(widths[l + 1])])
+        syms = [s for Wl in W for s in Wl]
+        diffs = [sp.diff(J, W[l][j, i]) - deltas[l][j] * a[l][i]
+                 for l in range(3) for j in range(widths[l + 1]) for i in range(widths[l])]
+        pts = random_points(syms, n=8, seed=4)
+        parts = {f"d_{W[l][j, i]}": check_zero(d, syms, pts, simplify=False)
+                 for d, (l, j, i) in zip(diffs, [(l, j, i) for l in range(3) for j in range(widths[l + 1])
+                                                 for i in range(widths[l])])}
+        return all_of(**parts)
+
+    return [seed_claim(S, "backprop.delta_rule", "dJ/dw_ji(l) = delta_j(l) a_i(l-1) with delta_j(l) = (sum_k "
+                       "delta_k(l+1) w_kj(l+1)) f'(z_j(l)), for every weight of a 2-2-2-1 tanh network with "
+                       "J = (a - y)^2/2", "numeric: SymPy's diff of the composite against the recursion at 8 "
+                       "seeded weight draws, 40 digits, tolerance 1e-25", check,
+                       r"&= w_{ji}^{(l)} - \alpha \left(\sum_{k=1}^{n_{l+1}} \delta_k^{(l+1)} w_{kj}^{(l+1)} "
+                       r"f'(z_j^{(l)}) \right) a_i^{(l-1)}")]
+
+
+# ----- sigmoid, tanh, softsign -----
+
+def _squashing(g):
+    d_sig = derivative(g("sigmoid"))
+    e2 = (sp.exp(x) - sp.exp(-x)) / (sp.exp(x) + sp.exp(-x))
+
+    def open_interval(f, lo, hi):
+        lims = [check_limit(f, x, -1), check_limit(f, x, 1)]
+        monotone = bool(sp.diff(f, x).is_positive) or sp.simplify(sp.diff(f, x)).is_positive
+        holds = [e["limit"] for e in lims] == [lo, hi] and bool(monotone)
+        return {"holds": holds, "limits": [e["limit"] for e in lims], "strictly_increasing": bool(monotone)}
+
+    def gradient_near_zero():
+        dt = derivative(g("tanh"))
+        return {"holds": dt.subs(x, 0) == 1 and sp.simplify(d_sig.subs(x, 0)) == sp.Rational(1, 4)
+                and sp.solve(sp.diff(dt, x), x) == [0], "tanh_prime_at_0": dt.subs(x, 0),
+                "sigmoid_prime_at_0": sp.simplify(d_sig.subs(x, 0)), "tanh_prime_at_3": float(dt.subs(x, 3))}
+
+    softsign = g("softsign")
+    return [
+        seed_claim(S, "sigmoid.range", "sigma(z) = 1/(1 + exp(-z)) takes values in (0, 1)",
+                   "symbolic limits at +-inf and positivity of the derivative", lambda: open_interval(sig, 0, 1),
+                   r"$$\delta(z) = \frac{1}{1 + \exp(-z)} \in (0, 1)$$"),
+        seed_claim(S, "sigmoid.derivative_sign", "sigma'(z) = -exp(-z)/(1 + exp(-z))^2 (the first line, as "
+                   "written)", "exact value at z = 0 against the catalog derivative",
+                   lambda: refute_at(-sp.exp(-x) / (1 + sp.exp(-x)) ** 2, d_sig, {x: 0}, "seed", "sigmoid_derivative"),
+                   r"\delta'(z) &= \frac{-\exp(-z)}{(1 + \exp(-z))^2}", expected=False,
+                   correction="sigma'(z) = exp(-z)/(1 + exp(-z))^2 (no minus sign: sigma is increasing)"),
+        seed_claim(S, "sigmoid.derivative_output_form", "sigma'(z) = sigma(z)(1 - sigma(z))", "symbolic against "
+                   "the catalog derivative", lambda: check_identity(d_sig, sig * (1 - sig), x),
+                   r"&= \delta(z)(1 - \delta(z))"),
+        seed_claim(S, "tanh.exponential_form", "tanh(z) = (exp(z) - exp(-z))/(exp(z) + exp(-z)), in (-1, 1)",
+                   "symbolic; limits", lambda: all_of(definition=check_identity(e2, sp.tanh(x), x),
+                                                      range=open_interval(sp.tanh(x), -1, 1)),
+                   r"\tanh(z) &= \frac{\exp(z) - \exp(-z)}{\exp(z) + \exp(-z)} / $$\tanh(z) \in (-1, 1)$$"),
+        seed_claim(S, "tanh.derivative", "tanh'(z) = 1 - ((exp(z) - exp(-z))/(exp(z) + exp(-z)))^2 = 1 - tanh^2(z)",
+                   "symbolic against the catalog derivative",
+                   lambda: all_of(exponential=check_identity(derivative(g("tanh")), 1 - e2**2, x),
+                                  tanh=check_identity(derivative(g("tanh")), 1 - sp.tanh(x) ** 2, x)),
+                   r"\tanh'(z) &= 1 - \left(\frac{\exp(z) - \exp(-z)}{\exp(z) + \exp(-z)} \right)^2 \\ &= 1 - "
+                   r"\tanh^2(z)"),
+        seed_claim(S, "tanh.gradient_near_zero", "tanh' is largest at 0 (= 1, four times sigma'(0) = 1/4)",
+                   "symbolic", gradient_near_zero, "输入在 0 点附近时，Gradient 较大，会对权重进行较大的调整；"),
+        seed_claim(S, "softsign.definition", "softsign(z) = z/(1 + |z|) is the catalog's softsign (PyTorch)",
+                   "symbolic", lambda: check_identity(x / (1 + sp.Abs(x)), softsign.expr, x),
+                   r"$$\text{softsign}(z) = \frac{z}{1 + |z|}$$"),
+        seed_claim(S, "softsign.derivative", "softsign'(z) = sgn(z)/(1 + |z|)^2", "exact value at z = -1 "
+                   "against the catalog derivative (also wrong at z = 0: 0 vs 1)",
+                   lambda: refute_at(sp.sign(x) / (1 + sp.Abs(x)) ** 2, derivative(softsign), {x: -1},
+                                     "seed", "softsign_derivative"),
+                   r"$$\text{softsign}'(z) = \frac{\text{sgn}(z)}{(1 + |z|)^2}$$", expected=False,
+                   correction="softsign'(z) = 1/(1 + |z|)^2 (positive everywhere: softsign is increasing)"),
+    ]
+
+
+# ----- hardtanh, relu, elu, prelu -----
+
+def _piecewise(g):
+    ht, relu, elu, prelu = g("hardtanh"), g("relu"), g("elu"), g("prelu")
+    al, wt = elu.param("alpha").symbol, prelu.param("weight").symbol
+
+    def hardtanh():
+        d = derivative(ht).subs(ht.defaults())
+        seed_d = sp.Piecewise((1, (x >= -1) & (x <= 1)), (0, True))
+        raw = sp.diff(ht.expr.subs(ht.defaults()), x)
+        kinks = {str(k): {"seed": seed_d.subs(x, k), "torch": d.subs(x, k), "one_sided": one_sided(raw, x, k)}
+                 for k in (-1, 1)}
+        within = all(min(v["one_sided"]) <= v["seed"] <= max(v["one_sided"]) for v in kinks.values())
+        seed_f = sp.Piecewise((-1, x < -1), (1, x > 1), (x, True))
+        return all_of(function=check_identity(seed_f, ht.expr.subs(ht.defaults()), x),
+                      derivative_off_kinks=check_identity(seed_d, d, x),
+                      kinks={"holds": within, "values": kinks,
+                             "note": "the seed takes 1 at z = +-1, PyTorch 0; both lie between the one-sided limits"})
+
+    def relu_d():
+        seed_f = sp.Piecewise((0, x < 0), (x, True))
+        seed_d = sp.Piecewise((1, x > 0), (0, True))
+        d = derivative(relu)
+        return all_of(function=check_identity(seed_f, relu.expr, x), derivative=check_identity(seed_d, d, x),
+                      at_zero={"holds": seed_d.subs(x, 0) == d.subs(x, 0) == 0, "seed": seed_d.subs(x, 0),
+                               "catalog_pytorch": d.subs(x, 0)})
+
+    def elu_all_alpha():
+        neg = branch(sp.diff(elu.expr, x), x, -1)
+        pts = [{al: a, x: v} for a in (0.1, 0.5, 0.9) for v in (-0.2, -3.0)]
+        return all_of(negative=check_equal(neg, branch(elu.expr, x, -1) + al, [al, x], pts),
+                      nonnegative=check_equal(branch(derivative(elu), x, 1), 1, [al], [{al: 0.5}]))
+
+    def elu_jump():
+        left, right = one_sided(sp.diff(elu.expr, x), x, 0)
+        return {"holds": sp.simplify(left - al) == 0 and right == 1, "left": left, "right": right,
+                "continuous_derivative_iff": "alpha = 1"}
+
+    def prelu_d():
+        seed_d = sp.Piecewise((1, x > 0), (wt, True))
+        d = derivative(prelu)
+        seed_f = sp.Piecewise((wt * x, x < 0), (x, True))
+        pts = [{wt: a, x: v} for a in (0.1, 0.25, 0.9) for v in (-2.0, -0.1, 0.0, 0.3, 4.0)]
+        return all_of(function=check_equal(seed_f, prelu.expr, [wt, x], pts),
+                      derivative=check_equal(seed_d, d, [wt, x], pts))
+
+    return [
+        seed_claim(S, "hardtanh.derivative", "hardtanh (-1 below -1, z between, 1 above 1) is the catalog's at "
+                   "the defaults; hardtanh' = 1 on [-1, 1], 0 otherwise, off the kinks; at +-1 the seed's value "
+                   "1 is a valid one-sided choice (PyTorch uses 0)", "symbolic; one-sided limits at +-1", hardtanh,
+                   r"$$\text{hardtanh}'(z) = \begin{cases} 1 & : -1 \leq z \leq 1 \\ 0 & : \text{otherwise} "
+                   r"\end{cases}$$"),
+        seed_claim(S, "relu.derivative", "relu(z) = 0 for z < 0, z otherwise; relu'(z) = 1 for z > 0, 0 otherwise "
+                   "(relu'(0) = 0, PyTorch's convention)", "symbolic against the catalog", relu_d,
+                   r"$$relu'(z) = \begin{cases} 1 & : z > 0 \\ 0 & : otherwise \end{cases}$$"),
+        seed_claim(S, "elu.derivative_every_alpha", "elu'(z) = elu(z) + alpha for z < 0 for every alpha (not only "
+                   "alpha = 1), and elu'(z) = 1 for z > 0", "symbolic in alpha; numeric at 6 points", elu_all_alpha,
+                   r"$$elu'(z) = \begin{cases} elu(z) + \alpha & : z < 0 \\ 1 & : z \geq 0 \end{cases}$$"),
+        seed_claim(S, "elu.alpha_range", "with the slide's 0 < alpha < 1, elu' jumps at 0 from alpha (left) to 1 "
+                   "(right): ELU is continuously differentiable only for alpha = 1, outside that range",
+                   "symbolic one-sided limits", elu_jump, r"where $0 < \alpha < 1$"),
+        seed_claim(S, "prelu.derivative", "prelu(z) = alpha z for z < 0, z otherwise; prelu'(z) = 1 for z > 0, "
+                   "alpha otherwise (the catalog's prelu, alpha = weight)", "symbolic at 15 points", prelu_d,
+                   r"$$prelu'(z) = \begin{cases} 1 & : z > 0 \\ \alpha & : otherwise \end{cases}$$"),
+    ]
+
+
+# ----- randomized leaky ReLU -----
+
+def _rrelu(g):
+    rr = g("rrelu")
+    rnd = rr.extra["random"]
+    a, (lo, hi) = rnd["symbol"], rnd["between"]
+
+    def mean_slope():
+        exact = sp.integrate(a / (hi - lo), (a, lo, hi))
+        symbolic = check_equal(exact, (lo + hi) / 2, [lo, hi], [{lo: 0.125, hi: 1 / 3}, {lo: 0.0, hi: 1.0}])
+        rng, n, lv, uv = np.random.default_rng(6), 200_000, 1 / 8, 1 / 3
+        draws = rng.uniform(lv, uv, n)
+        mc = mc_agrees(draws.mean(), (lv + uv) / 2, draws.std(ddof=1) / np.sqrt(n), n, 6, lower=lv, upper=uv)
+        return all_of(symbolic=symbolic, monte_carlo=mc)
+
+    def mean_output():
+        expected = sp.integrate(rnd["train_expr"] / (hi - lo), (a, lo, hi))
+        pts = [{lo: l, hi: u, x: v} for l, u in ((0.125, 1 / 3), (0.0, 1.0)) for v in (-2.0, -0.5, 0.7)]
+        grad = sp.integrate(sp.diff(rnd["train_expr"], x) / (hi - lo), (a, lo, hi))
+        return all_of(output=check_equal(expected, rr.expr, [lo, hi, x], pts),
+                      gradient=check_equal(grad, derivative(rr), [lo, hi, x], pts))
+
+    quote = "测试阶段: α_{ji} 取平均数 $\\frac{l+u}{2}$"
+    return [
+        seed_claim(S, "rrelu.test_slope_is_mean", "the test-time slope (l + u)/2 is the expectation of the "
+                   "training-time slope alpha ~ U(l, u)", "symbolic integration; Monte Carlo (U(1/8, 1/3), "
+                   "200000 draws, numpy seed 6, 5 standard errors)", mean_slope, quote),
+        seed_claim(S, "rrelu.test_output_is_mean", "the test-time output (and its gradient) is the expectation "
+                   "over alpha ~ U(l, u) of the training-time output (and gradient), for every x: f is linear "
+                   "in alpha", "symbolic integration of the catalog's training expression", mean_output,
+                   r"$$\alpha_{ji} \sim U(l, u), \quad l < u, \quad l, u \in [0, 1]$$ / " + quote),
+    ]
+
+
+# ----- properties of ReLUs -----
+
+def _relu_properties(g):
+    relu, leaky, maxout = g("relu"), g("leaky_relu"), g("maxout")
+    k = sp.Symbol("alpha", real=True)
+
+    def half_active():
+        rng, n, fan = np.random.default_rng(7), 100_000, 20
+        inputs = np.maximum(rng.standard_normal((n, fan)), 0)            # outputs of a previous ReLU layer
+        weights = rng.standard_normal((n, fan)) * np.sqrt(2 / fan)       # He normal, zero bias
+        active = (np.einsum("ij,ij->i", inputs, weights) > 0).astype(float)
+        return mc_agrees(active.mean(), 0.5, np.sqrt(0.25 / n), n, 7, fan_in=fan)
+
+    def no_vanish_explode():
+        depth, out = 30, {}
+        for wv in (1.5, 0.5):
+            f = lambda v, wv=wv: _relu_chain(v, wv, depth)
+            h = 1e-6
+            out[wv] = (f(1 + h) - f(1 - h)) / (2 * h)
+        holds = all(1e-3 < abs(v) < 1e3 for v in out.values())
+        ev = {"holds": holds, "depth": depth, "dy_dx_weight_1.5": out[1.5], "dy_dx_weight_0.5": out[0.5]}
+        if not holds:
+            ev["counterexample"] = {"chain": "a_l = relu(w a_(l-1)), a_0 = x = 1, 30 layers",
+                                    "w_1.5": out[1.5], "w_0.5": out[0.5]}
+        return ev
+
+    def scale_all():
+        return refute_at(relu.expr.subs(x, k * x), k * relu.expr, {k: -1, x: 1}, "max(0, alpha x)", "alpha max(0, x)")
+
+    def differentiable_elsewhere():
+        left, right = one_sided(sp.diff(relu.expr, x), x, 0)
+        near = {str(p): one_sided(sp.diff(relu.expr, x), x, p) for p in (sp.Rational(-1, 10**9), sp.Rational(1, 10**9))}
+        return {"holds": left != right and all(l == r for l, r in near.values()), "at_0": [left, right],
+                "at_+-1e-9": near}
+
+    def maxout_special():
+        z = xs[0]
+        relu_case = maxout.expr.subs({xs[0]: 0, xs[1]: z})                  # w_1, b_1 = 0
+        slope = leaky.param("negative_slope").symbol
+        leaky_case = maxout.expr.subs({xs[0]: z, xs[1]: slope * z}).subs(slope, sp.Rational(1, 100))
+        return all_of(relu=check_identity(relu_case.subs(z, x), relu.expr, x),
+                      leaky_relu=check_identity(leaky_case.subs(z, x), leaky.expr.subs(leaky.defaults()), x))
+
+    return [
+        seed_claim(S, "relu.half_active", "in a randomly initialised network (zero-mean symmetric weights, zero "
+                   "bias) a hidden ReLU unit is active with probability 1/2", "Monte Carlo: 100000 units, He "
+                   "normal weights on ReLU inputs, numpy seed 7, 5 standard errors; exact 1/2 by symmetry of w",
+                   half_active, "Sparse activation: For example, in a randomly initialized network, only about "
+                   "50% of hidden units are activated (having a non-zero output)."),
+        seed_claim(S, "relu.no_vanishing_exploding", "ReLU networks have no vanishing or exploding gradient "
+                   "problems", "float64 central difference of a 30-layer scalar ReLU chain at x = 1",
+                   no_vanish_explode, "Efficient gradient propagation: No vanishing or exploding gradient problems.",
+                   expected=False, correction="relu' = 1 on active units, so the activation itself does not "
+                   "shrink gradients there; the weights still make them explode (w = 1.5: 1.9e5 after 30 layers) "
+                   "or vanish (w = 0.5: 9.3e-10), and inactive units pass no gradient"),
+        seed_claim(S, "relu.scale_invariance_any_sign", "max(0, alpha x) = alpha max(0, x) as written, with no "
+                   "range for alpha", "exact at alpha = -1, x = 1", scale_all,
+                   r"Scale-invariant: $\max(0, \alpha x) = \alpha \max(0, x)$", expected=False,
+                   correction="max(0, alpha x) = alpha max(0, x) for alpha >= 0 only"),
+        seed_claim(S, "relu.differentiable_elsewhere", "relu is not differentiable at 0 (one-sided derivatives "
+                   "0, 1) but is at points arbitrarily close to 0 (+-1e-9)", "symbolic one-sided limits",
+                   differentiable_elsewhere, "Non-differentiable at zero: however it is differentiable anywhere "
+                   "else, including points arbitrarily close to (but not equal to) zero."),
+        seed_claim(S, "maxout.special_cases", "max(w1.x + b1, w2.x + b2) is ReLU when w1, b1 = 0 and leaky ReLU "
+                   "when the first piece is alpha times the second (alpha = 0.01)", "symbolic against the catalog",
+                   maxout_special, "Notice that both ReLU and Leaky ReLU are a special case of this form (for "
+                   "example, for ReLU we have $(w_1, b_1 = 0)$)"),
+    ]
+
+
+def _relu_chain(v, wv, depth):
+    for _ in range(depth):
+        v = max(0.0, wv * v)
+    return v
+
+
+# ----- softmax and the multinomial cross-entropy -----
+
+def _softmax(g):
+    ce = g("cross_entropy")
+    theta = [sp.Matrix(sp.symbols(f"theta_{j}1 theta_{j}2", real=True)) for j in range(1, 4)]
+    samples = [(sp.Matrix([sp.Rational(1, 2), sp.Rational(-3, 2)]), 0), (sp.Matrix([2, sp.Rational(1, 3)]), 2)]
+    syms = [s for th in theta for s in th]
+
+    def probs(xv):
+        e = [sp.exp((th.T * xv)[0]) for th in theta]
+        return [ei / sum(e) for ei in e]
+
+    def probabilities():
+        p = probs(samples[0][0])
+        return all_of(sum_to_one=check_equal(sum(p), 1, syms),
+                      positive={"holds": all(pi.is_positive for pi in p), "positive": [bool(pi.is_positive) for pi in p]})
+
+    def multinomial():
+        m = len(samples)
+        ind = lambda yi, j: 1 if yi == j else 0
+        # the slide's J: -(1/m) sum_i sum_j 1{y=j} log(f_j / sum f), f_j = exp(theta_j . x)
+        J = -sp.Rational(1, m) * sum(ind(yi, j) * sp.log(probs(xv)[j]) for xv, yi in samples for j in range(3))
+        # the likelihood form prod_i (sum_j 1{y=j} p_j): its -log/m is the same J
+        lik = sp.Mul(*[sum(ind(yi, j) * probs(xv)[j] for j in range(3)) for xv, yi in samples])
+        catalog_J = sp.Rational(1, m) * sum(
+            ce.expr.subs({**{ys[j]: (theta[j].T * xv)[0] for j in range(3)},
+                          **{ts[j]: ind(yi, j) for j in range(3)}}) for xv, yi in samples)
+        parts = {"likelihood": check_equal(-sp.log(lik) / m, J, syms),
+                 "catalog_cross_entropy": check_equal(catalog_J, J, syms)}
+        for j in range(3):
+            grad = -sp.Rational(1, m) * sum((xv * (ind(yi, j) - probs(xv)[j]) for xv, yi in samples), sp.zeros(2, 1))
+            for c in range(2):
+                parts[f"dJ_dtheta_{j + 1}{c + 1}"] = check_equal(sp.diff(J, theta[j][c]), grad[c], syms)
+        return all_of(**parts)
+
+    return [
+        seed_claim(S, "softmax.probabilities", "P(y = j | x) = exp(x.w_j)/sum_k exp(x.w_k) are positive and sum "
+                   "to 1 (K = 3)", "symbolic", probabilities,
+                   r"$$P(y = j | \mathbf{x}) = \frac{e^{\mathbf{x}^T \mathbf{w}_j}}{\sum_{k=1}^K "
+                   r"e^{\mathbf{x}^T \mathbf{w}_k}}$$"),
+        seed_claim(S, "softmax.multinomial_loss", "-(1/m) log of the multinomial likelihood is J(theta) = -(1/m) "
+                   "sum_i sum_j 1{y_i = j} log softmax_j, equal to the catalog's cross_entropy, with gradient "
+                   "dJ/dtheta_j = -(1/m) sum_i x_i (1{y_i = j} - p_j(x_i)) (K = 3, m = 2, 2 features)",
+                   "symbolic, each component", multinomial,
+                   r"$$J(\theta) = -\frac{1}{m} \sum_{i=1}^m \left(\sum_{j=1}^k \left(1\{y^{(i)} = j\} \right) "
+                   r"\log \frac{\exp(\theta_j^T x^{(i)})}{\sum_{j=1}^k \exp(\theta_j^T x^{(i)})} \right)$$"),
+    ]
+
+
+# ----- swish -----
+
+def _swish(g):
+    silu = g("silu")
+    z = sp.Symbol("z", real=True)
+    seed_d = x / (1 + sp.exp(-x)) + 1 / (1 + sp.exp(-x)) * (1 - x / (1 + sp.exp(-x)))
+    quote = (r"$$\delta'(z) = \frac{x}{1 + \exp(-x)} + \frac{1}{(1 + \exp(-x))} \left(1 - \frac{x}{1 + "
+             r"\exp(-x)}\right);$$")
+
+    def reading_b():
+        true_d = sp.diff(x / (1 + sp.exp(-z)), z)           # x a constant input, z the variable
+        return refute_at(seed_d, true_d, {x: 1, z: 0}, "seed", "d_dz")
+
+    return [
+        seed_claim(S, "swish.derivative_x_is_z", "interpreted with x read as z throughout: swish(z) = z sigma(z) "
+                   "and swish'(z) = z sigma(z) + sigma(z)(1 - z sigma(z)), i.e. swish + sigma (1 - swish)",
+                   "symbolic against the catalog's silu derivative",
+                   lambda: check_identity(seed_d, derivative(silu), x), quote),
+        seed_claim(S, "swish.derivative_x_constant", "read literally, delta(z) = x/(1 + exp(-z)) with x not "
+                   "depending on z, delta'(z) is the slide's expression", "exact value at x = 1, z = 0",
+                   reading_b, r"$$\delta(z) = \frac{x}{1 + \exp(-z)}$$ / " + quote, expected=False,
+                   correction="with x independent of z, d/dz [x sigma(z)] = x sigma(z)(1 - sigma(z)); the slide's "
+                   "formula is the derivative of swish(z) = z sigma(z) with z written as x"),
+    ]
+
+
+# ----- corrected formulas for the errata -----
+
+def formulas(catalog):
+    """{claim id: SymPy relation}: the corrected formula of each refuted claim."""
+    sigma = sp.Function("sigma")
+    z, xin, w, L, alpha = sp.Symbol("z", real=True), *sp.symbols("x w L", real=True), sp.Symbol("alpha", real=True)
+    return {
+        "seed004.sigmoid.derivative_sign": sp.Eq(sp.Derivative(sigma(x), x), sp.exp(-x) / (1 + sp.exp(-x)) ** 2),
+        "seed004.softsign.derivative": sp.Eq(sp.Derivative(sp.Function("softsign")(x), x),
+                                             derivative(catalog.get("softsign"))),
+        "seed004.relu.no_vanishing_exploding": sp.Eq(sp.Derivative(sp.Function("a_L")(xin), xin), w**L),
+        "seed004.relu.scale_invariance_any_sign": sp.Implies(
+            alpha >= 0, sp.Eq(sp.Max(0, alpha * x), alpha * sp.Max(0, x)), evaluate=False),
+        "seed004.swish.derivative_x_constant": sp.Eq(sp.Derivative(xin * sigma(z), z),
+                                                     xin * sigma(z) * (1 - sigma(z))),
+    }
