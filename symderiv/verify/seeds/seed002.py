@@ -24,6 +24,7 @@ def claims(catalog):
         *_deep_linear(),
         *_tanh(g),
         *_relu_family(g),
+        *_symmetry(),
         *_initialisation(g),
         *_regularisation(g),
         *_dropout(g),
@@ -175,6 +176,65 @@ def _relu_family(g):
                    "symbolic", leaky_matches,
                    r"$f_{\text{leReLU}}(z^l) = \begin{cases} \gamma z^l & z^l < 0 \\ z^l & z^l \geq 0 "
                    r"\end{cases}$ where γ is the negative slope; / e.g $\gamma = 0.01$"),
+    ]
+
+
+# ----- symmetry breaking -----
+
+def _symmetry():
+    w1, w2, v1, v2, xin, yt = sp.symbols("w_1 w_2 v_1 v_2 x y", real=True)
+    x1, x2 = sp.symbols("x_1 x_2", real=True)
+    linear_loss = (w1 * x1 + w2 * x2 - yt) ** 2 / 2            # the slide's model, one weight per input
+    hidden_loss = (v1 * sp.tanh(w1 * xin) + v2 * sp.tanh(w2 * xin) - yt) ** 2 / 2
+
+    def linear_equal_stays_equal():
+        at = {w1: sp.Rational(1, 2), w2: sp.Rational(1, 2), x1: 1, x2: 2, yt: 0}
+        g1, g2 = (sp.diff(linear_loss, v).subs(at) for v in (w1, w2))
+        lr = sp.Rational(1, 10)
+        after = (at[w1] - lr * g1, at[w2] - lr * g2)
+        ev = {"holds": g1 == g2, "gradients": [g1, g2], "weights_after_one_step_lr_0.1": list(after)}
+        if g1 != g2:
+            ev["counterexample"] = {"x": [1, 2], "y": 0, "w_1 = w_2": 0.5, "after_one_step": [float(a) for a in after]}
+        return ev
+
+    def hidden_equal_stays_equal():
+        same = {w2: w1, v2: v1}
+        return all_of(incoming=check_equal(sp.diff(hidden_loss, w1).subs(same), sp.diff(hidden_loss, w2).subs(same),
+                                           [w1, v1, xin, yt]),
+                      outgoing=check_equal(sp.diff(hidden_loss, v1).subs(same), sp.diff(hidden_loss, v2).subs(same),
+                                           [w1, v1, xin, yt]))
+
+    def linear_zero():
+        shared = (sp.Symbol("w") * (x1 + x2) - yt) ** 2 / 2
+        grad = sp.diff(shared, sp.Symbol("w")).subs({sp.Symbol("w"): 0, x1: 1, x2: 2, yt: 1})
+        ev = {"holds": grad == 0, "gradient_at_w_0": grad}
+        if grad != 0:
+            ev["counterexample"] = {"x": [1, 2], "y": 1, "w": 0, "dL_dw": float(grad)}
+        return ev
+
+    def hidden_zero():
+        zero = {w1: 0, w2: 0, v1: 0, v2: 0}
+        grads = {str(v): sp.diff(hidden_loss, v).subs(zero) for v in (w1, w2, v1, v2)}
+        return {"holds": all(gv == 0 for gv in grads.values()), "gradients_at_0": grads}
+
+    quote_model = r"$\hat{y} = wx_1 + wx_2$"
+    quote_sym = "Weights contributes equally to the cost, so they will never differ from each other"
+    return [
+        seed_claim(S, "symmetry.linear_model", "in the slide's model y^ = w_1 x_1 + w_2 x_2 with equal initial "
+                   "weights, the weights never differ (squared error, gradient descent)", "exact gradients at "
+                   "w_1 = w_2 = 1/2, x = (1, 2), y = 0", linear_equal_stays_equal, quote_model + " / " + quote_sym,
+                   expected=False, correction="dL/dw_i = (y^ - y) x_i differs when x_1 != x_2; the symmetry problem "
+                   "concerns hidden units with identical incoming and outgoing weights, which get identical gradients"),
+        seed_claim(S, "symmetry.hidden_units", "interpreted for hidden units: in y^ = v_1 tanh(w_1 x) + v_2 tanh(w_2 x) "
+                   "with w_1 = w_2 and v_1 = v_2 both units get identical gradients, so gradient descent never "
+                   "separates them", "symbolic", hidden_equal_stays_equal, quote_sym),
+        seed_claim(S, "symmetry.zero_linear_model", "in the slide's model y^ = w x_1 + w x_2, w = 0 gives no update",
+                   "exact gradient at w = 0, x = (1, 2), y = 1", linear_zero, quote_model + " / If $w = 0$ no update "
+                   "at all", expected=False, correction="dL/dw = (y^ - y)(x_1 + x_2) = -y (x_1 + x_2) at w = 0; the "
+                   "gradients vanish when all weights of a network with a hidden layer are 0 (y^ = v tanh(w x))"),
+        seed_claim(S, "symmetry.zero_hidden_layer", "interpreted for a network with a hidden layer: with all weights "
+                   "0, y^ = v_1 tanh(w_1 x) + v_2 tanh(w_2 x) has zero gradient for every weight (no update)",
+                   "symbolic", hidden_zero, "If $w = 0$ no update at all"),
     ]
 
 
