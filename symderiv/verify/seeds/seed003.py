@@ -22,7 +22,7 @@ MC_N, MC_SEED = 100_000, 3
 
 def claims(catalog):
     g = catalog.get
-    return [*_sigmoid(g), *_product_of_uniforms(), *_relu(g), *_leaky(g), *_elu(g)]
+    return [*_sigmoid(g), *_product_of_uniforms(lambda: g("sigmoid")), *_relu(g), *_leaky(g), *_elu(g)]
 
 
 # ----- sigmoid and the chain rule -----
@@ -96,7 +96,7 @@ def _sigmoid(g):
 
 # ----- the product of 50 uniform numbers -----
 
-def _product_of_uniforms():
+def _product_of_uniforms(load_sigmoid):
     """-log of a product of n U(0,1) numbers is Gamma(n, 1): P(product > c) = P(n, -log c) (regularized)."""
 
     def exact_tail(c):
@@ -125,9 +125,8 @@ def _product_of_uniforms():
         return ev
 
     def typical():
-        with mpmath.workdps(DPS):
-            med = mpmath.findroot(lambda v: mpmath.gammainc(N_FACTORS, 0, v, regularized=True) - 0.5, N_FACTORS)
-            median = mpmath.exp(-med)
+        median = _median_product()
+        med = -mpmath.log(median)
         prods = samples()
         mc_median = float(np.median(prods))
         below = 1 - exact_tail(THRESHOLD)
@@ -136,20 +135,43 @@ def _product_of_uniforms():
                 "mc_log_median_tolerance": 0.1, "p_below_1e-18": float(below), "mc_samples": MC_N,
                 "mc_seed": MC_SEED}
 
+    def sigmoid_product_bound():
+        d = derivative(load_sigmoid())
+        bound = sp.Rational(1, 4) ** N_FACTORS
+        rng = np.random.default_rng(MC_SEED)
+        f = sp.lambdify(x, d, "numpy")
+        largest = float(np.prod(f(rng.uniform(-0.01, 0.01, (1000, N_FACTORS))), axis=1).max())
+        return {"holds": sp.simplify(d.subs(x, 0)) == sp.Rational(1, 4) and largest <= float(bound),
+                "bound_4^-50": float(bound), "largest_product_near_0": largest, "numpy_seed": MC_SEED}
+
     quote = "Despite repeated attempts, I could ne'er get a worth of bid much than $10^{-18}$."
     return [
+        seed_claim(S, "product50.sigmoid_bound", "a product of 50 sigmoid derivatives is at most (1/4)^50 = 7.9e-31 "
+                   "(each factor is at most sigma'(0) = 1/4), far below the seed's uniform-number model",
+                   "symbolic maximum; numeric products of 50 factors at 1000 seeded points near 0",
+                   sigmoid_product_bound, "Then the gradient look of A has a merchandise of 50 sigmoid gradients "
+                   "successful it"),
         seed_claim(S, "product50.never_above_1e-18", "a product of 50 independent U(0,1) numbers is never above "
                    "1e-18", "exact: -log(product) ~ Gamma(50, 1), P = regularized lower gamma P(50, 18 ln 10) "
                    "(mpmath, 40 digits); Monte Carlo, 100000 products (numpy seed 3), 5 standard errors", never_above,
                    quote, expected=False,
-                   correction="P(product > 1e-18) = P(50, 18 ln 10) = 0.108 (about one attempt in 9); the median "
-                   "product is 2.7e-22 and the mean 2^-50 = 8.9e-16: the product is usually, not always, below 1e-18"),
+                   correction=f"P(product > 1e-18) = P(50, 18 ln 10) = {float(exact_tail(THRESHOLD)):.4f} (about one "
+                   f"attempt in {1 / float(exact_tail(THRESHOLD)):.0f}); the median product is "
+                   f"{float(_median_product()):.2g} and the mean 2^-50 = {2.0 ** -N_FACTORS:.2g}: the product is "
+                   "usually, not always, below 1e-18"),
         seed_claim(S, "product50.typically_tiny", "interpreted as 'typically': the median of the product of 50 "
                    "U(0,1) numbers is exp(-m) with m the median of Gamma(50, 1), about 2.7e-22 < 1e-18, and "
                    "P(product <= 1e-18) > 0.85", "mpmath root of P(50, m) = 1/2; Monte Carlo median (100000 "
                    "products, |log error| < 0.1)", typical,
                    "Let america randomly sample 50 numbers from 0 to 1, and past multiply them altogether."),
     ]
+
+
+def _median_product():
+    """exp(-m), m the median of Gamma(50, 1): the median of a product of 50 U(0,1) numbers."""
+    with mpmath.workdps(DPS):
+        m = mpmath.findroot(lambda v: mpmath.gammainc(N_FACTORS, 0, v, regularized=True) - 0.5, N_FACTORS)
+        return mpmath.exp(-m)
 
 
 # ----- ReLU -----
