@@ -283,13 +283,14 @@ def _backward_layer(layer, width, network, backward, grads, convention):
         return
     X, W, b = _dense_parts(layer, width)
     G = _matrix(gname, width[layer.outputs])
-    vjp = sp.Trace(G.T * (X * W.T + sp.OneMatrix(N, 1) * b))
+    rename = dict(zip(_DENSE_TEMPLATE, (X, W, b, G)))
+    d_kernel, d_bias, d_input = (e.xreplace(rename) for e in _dense_vjps())
     v = sp.Symbol(layer.outputs, real=True)   # activity penalties act on this layer's output
     extra = [r.gradient(v, convention) / N for r in layer.activity_regularizers]
     if extra:
         backward[-1] = (gname, backward[-1][1] + sp.Add(*extra))
-    for pname, regs, wrt in ((layer.kernel, layer.kernel_regularizers, W), (layer.bias, layer.bias_regularizers, b)):
-        chain = _column_sums(vjp.diff(wrt))
+    for pname, regs, chain in ((layer.kernel, layer.kernel_regularizers, d_kernel),
+                               (layer.bias, layer.bias_regularizers, d_bias)):
         p = sp.Symbol(pname, real=True)
         penalty = [r.gradient(p, convention) for r in regs]
         if penalty:
@@ -299,7 +300,21 @@ def _backward_layer(layer, width, network, backward, grads, convention):
             backward.append((f"d{pname}", chain))
         grads.append((pname, f"d{pname}"))
     if layer.inputs != network.input:
-        backward.append((f"g_{layer.inputs}", vjp.diff(X)))
+        backward.append((f"g_{layer.inputs}", d_input))
+
+
+_N_IN, _N_OUT = sp.symbols("n_in n_out", integer=True, positive=True)
+_DENSE_TEMPLATE = (sp.MatrixSymbol("X", N, _N_IN), sp.MatrixSymbol("W", _N_OUT, _N_IN),
+                   sp.MatrixSymbol("b", 1, _N_OUT), sp.MatrixSymbol("G", N, _N_OUT))
+
+
+@lru_cache(maxsize=1)
+def _dense_vjps():
+    """dJ/dW, dJ/db, dJ/dX of a dense layer Z = X W^T + 1 b, given G = dJ/dZ: SymPy's matrix
+    derivatives of trace(G^T Z), derived once for the template symbols and renamed per layer."""
+    X, W, b, G = _DENSE_TEMPLATE
+    vjp = sp.Trace(G.T * (X * W.T + sp.OneMatrix(N, 1) * b))
+    return vjp.diff(W), _column_sums(vjp.diff(b)), vjp.diff(X)
 
 
 def _column_sums(expr):

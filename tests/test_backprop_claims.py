@@ -1,0 +1,35 @@
+"""Seed 000/001 backprop claims: each comes out as expected, refutations carry counterexamples."""
+
+import pytest
+
+from symderiv.catalog import load_catalog
+from symderiv.verify.backprop_claims import backprop_claims
+from symderiv.verify.claims import run_claim
+
+CLAIMS = backprop_claims(load_catalog())
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=[c.id for c in CLAIMS])
+def test_claim_as_expected(claim):
+    result = run_claim(claim)
+    assert result.passed, (result.status, result.evidence)
+    if claim.id.startswith("seed"):
+        assert claim.source and claim.quote
+    if not claim.expected:
+        assert claim.correction and "counterexample" in result.evidence
+
+
+def test_the_seed_errors_are_the_ones_expected():
+    wrong = {c.id for c in CLAIMS if not c.expected}
+    assert wrong == {"seed000.leaky_change_C", "seed000.leaky_change_D", "seed000.leaky_change_without_bracket",
+                     "seed000.leaky_growth_deep", "seed001.asker_one_layer", "seed001.asker_two_layers",
+                     "seed001.asker_three_layers", "seed001.asker_relu_chain_is_product"}
+
+
+def test_a_wrong_formula_is_caught():
+    """The checker is not vacuous: the seed's dL/dA with the sign flipped is refuted."""
+    from symderiv.verify import backprop_claims as bc
+
+    pts, refs = bc._ref("relu")
+    ev = bc._compare(lambda p: -bc._seed_relu_grads(p)["A"], lambda p: refs[pts.index(p)]["A"], pts)
+    assert not ev["holds"] and "counterexample" in ev
