@@ -17,6 +17,7 @@ import sympy
 from symderiv import __version__
 from symderiv.emit.backprop_code import networks_file
 from symderiv.emit.errata import errata_files
+from symderiv.emit.latex_doc import latex_files
 from symderiv.emit.numpy_kernels import numpy_files
 from symderiv.errors import SymderivError
 from symderiv.stamp import edited, stamp
@@ -47,7 +48,7 @@ def report_files(ctx: BuildContext) -> dict:
     return {"report/verification.json": json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"}
 
 
-EMITTERS = [report_files, networks_file, errata_files, numpy_files]
+EMITTERS = [report_files, networks_file, errata_files, numpy_files, latex_files]
 
 
 def render(ctx: BuildContext) -> dict:

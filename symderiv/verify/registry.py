@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from symderiv.calculus.identities import derivative_form_claims, identity_claims
+from symderiv.derivations import document_claims
 from symderiv.verify.catalog_claims import catalog_claims
 from symderiv.verify.backprop_claims import backprop_claims
 from symderiv.verify.claims import run_claim
 from symderiv.verify.seeds import seed_claims
 
-PROVIDERS = (catalog_claims, identity_claims, derivative_form_claims, backprop_claims, seed_claims)
+PROVIDERS = (catalog_claims, identity_claims, derivative_form_claims, backprop_claims, seed_claims, document_claims)
 
 
 def all_claims(catalog):
