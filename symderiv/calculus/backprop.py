@@ -150,9 +150,9 @@ def chain_blocks(chain: Chain):
     for l in range(chain.depth):
         out += _cse_block(chain.forward[3 * l:3 * l + 3], temps)
     out.append((sp.Symbol("loss"), chain.loss))
-    grads = dict(chain.gradients)
+    grads, layer_of = dict(chain.gradients), {d: l for l, d in enumerate(chain.delta)}
     for d, expr in chain.backward:
-        l = chain.delta.index(d)
+        l = layer_of[d]
         block = [(d, expr), (sp.Symbol(f"dw_{l + 1}"), grads[chain.w[l]]), (sp.Symbol(f"db_{l + 1}"), grads[chain.b[l]])]
         out += _cse_block(block, temps)
     return out
