@@ -5,7 +5,7 @@ import sympy as sp
 
 from symderiv.catalog.initializers import fan_in, fan_out, spread
 from symderiv.derivations import figures
-from symderiv.derivations.blocks import B, ClaimBox, Document, E, Figure, P, Plot, Ref, S, Series
+from symderiv.derivations.blocks import B, ClaimBox, Document, E, Figure, P, Plot, Ref, S, Series, Table
 from symderiv.derivations.checks import equal, monte_carlo
 from symderiv.verify.claims import Claim
 
@@ -50,7 +50,8 @@ def _symmetry(catalog):
 
 def _variance(catalog):
     n = sp.Symbol("n", positive=True)
-    vw, va, mu_a = sp.symbols("sigma_w^2 sigma_a^2 mu_a", positive=True)
+    vw, va = sp.symbols("sigma_w^2 sigma_a^2", positive=True)
+    mu_a = sp.Symbol("mu_a", real=True)
     z = sp.Symbol("z", real=True)
     s = sp.Symbol("s", positive=True)
     Ew2, Ea2 = vw, va + mu_a**2                       # E[w] = 0, Var(a) = va, E[a] = mu_a
@@ -67,7 +68,7 @@ def _variance(catalog):
           va, ". Then each term has variance ", sp.Eq(Var(sp.Symbol("w_i") * sp.Symbol("a_i")), var_term,
                                                        evaluate=False), ", and summing n independent terms"),
         E((Var(sp.Symbol("z")), var_z)),
-        P("With zero-mean inputs (", sp.Eq(mu_a, 0), ") this is the rule of the source, ",
+        P("With zero-mean inputs (", sp.Eq(mu_a, 0, evaluate=False), ") this is the rule of the source, ",
           sp.Eq(Var(sp.Symbol("z")), var_z.subs(mu_a, 0), evaluate=False),
           ". After a ReLU the inputs of the next layer are not zero-mean; what enters is their second "
           "moment. For a symmetric Gaussian pre-activation of variance ", s**2, " SymPy integrates"),
@@ -115,8 +116,10 @@ def _schemes(catalog):
         E((v, he)),
         P("A uniform law U(-", limit, ", ", limit, ") has variance ", uniform_var,
           ", so the limit that gives variance ", v, " is ", sp.sqrt(3 * v), ". The four schemes of the catalog:"),
-        E(*[(sp.Symbol(f"\\mathrm{{{e.name.replace('_', ' ')}}}"), sp.Eq(sp.Symbol('sigma') if e.extra['law'] == 'normal'
-             else limit, spread(e), evaluate=False)) for e in (gn, gu, hn, hu)]),
+        Table(("scheme", "law", "variance", "standard deviation or limit"),
+              tuple((e.name, "normal N(0, s^2)" if e.extra["law"] == "normal" else "uniform U(-l, l)", e.expr,
+                     sp.Eq(sp.Symbol("s") if e.extra["law"] == "normal" else limit, spread(e), evaluate=False))
+                    for e in (gn, gu, hn, hu)), align="l l c c"),
         ClaimBox(Claim("xavier.derived", "solving (n_in + n_out)/2 Var(w) = 1 gives the catalog's Glorot variance",
                        "symbolic", lambda: equal(xavier, gn.expr), source=SEED)),
         ClaimBox(Claim("he.derived", "solving n_in Var(w)/2 = 1 gives the catalog's He variance", "symbolic",

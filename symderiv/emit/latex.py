@@ -25,7 +25,8 @@ class _Printer(LatexPrinter):
     def _print_Symbol(self, expr, style="plain"):
         """A parameter named by a word prints as one word (negative_slope), not as negative with subscript slope."""
         name = expr.name
-        if WORD.fullmatch(name) and name.split("_")[0] not in greek_letters_set and "_" in name:
+        base, _, suffix = name.partition("_")
+        if WORD.fullmatch(name) and base not in greek_letters_set and re.search("[A-Za-z]", suffix):
             return r"\mathit{%s}" % name.replace("_", r"\_")
         return super()._print_Symbol(expr, style)
 

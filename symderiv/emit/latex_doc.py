@@ -183,8 +183,8 @@ def item_view(item, doc_name: str, results: dict, files: dict, provenance: str =
         return {"kind": "claim", **claim_view(item.claim, results.get(item.claim.id))}
     if isinstance(item, blocks.ClaimRef):
         result = results.get(item.id)
-        if result is None:
-            raise KeyError(f"document {doc_name} refers to claim {item.id}, which no provider makes")
+        if result is None:   # printed in red and caught by the notes tests, rather than failing the build
+            return {"kind": "missing", "id": escape(item.id)}
         view = claim_view(result.claim, result)
         if item.label:
             view["statement"] = escape(item.label)
