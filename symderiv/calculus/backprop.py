@@ -88,6 +88,29 @@ class Chain:
         return expr
 
 
+    def equations(self) -> dict:
+        """SymPy rows for documents: {"definitions", "forward", "backward", "gradients"}.
+
+        fp_l is shown as f'(z_l) (an undefined function named after the activation, e.g. relu');
+        gradient rows are (param, dJ/dparam, the chain product) with the product only for depth <= 4.
+        Example: ``scalar_chain(3, "relu").equations()["backward"][0]`` is
+        ``(delta_3, (a_3 - t)*relu'(z_3))``.
+        """
+        f, fp = sp.Function(self.activation.name), sp.Function(f"{self.activation.name}'")
+        shown = {self.fp[l]: fp(self.z[l]) for l in range(self.depth)}
+        z = sp.Symbol("z", real=True)
+        var = self.activation.var
+        return {
+            "definitions": ((f(z), self.activation.expr.subs(self.activation.defaults()).subs(var, z)),
+                            (fp(z), self.fprime.subs(var, z)), (sp.Symbol("J"), self.loss)),
+            "forward": tuple(row for l in range(self.depth)
+                             for row in ((self.z[l], self.forward[3 * l][1]), (self.a[l], f(self.z[l])))),
+            "backward": tuple((d, e.xreplace(shown)) for d, e in self.backward),
+            "gradients": tuple((p, e.xreplace(shown), self.expanded(p).xreplace(shown) if self.depth <= 4 else None)
+                               for p, e in self.gradients),
+        }
+
+
 def scalar_chain(depth: int, activation: str | Entry, convention: str = "catalog", catalog=None,
                  loss: str = "half_squared_error", **params) -> Chain:
     """Derive the scalar chain of `depth` layers of `activation` (parameters at their defaults).
@@ -219,6 +242,22 @@ class Layered:
     backward: tuple
     gradients: tuple
     symbols: tuple   # free scalar symbols beyond the arrays (regularizer coefficients, activation parameters)
+
+    def equations(self) -> tuple:
+        """(Symbol(name), expr) rows: forward pass, ``loss``, backward pass (for documents)."""
+        rows = self.forward + (("loss", self.loss),) + self.backward
+        return tuple((sp.Symbol(n), e) for n, e in rows)
+
+
+def mlp2_derivation(activation: str = "relu", convention: str = "catalog", catalog=None) -> Layered:
+    """Seed 000's network (x2 = x A^T + B, x3 = f(x2), y = x3 C^T + D, with its L1/L2 penalties), derived.
+
+    ``mlp2_derivation("leaky_relu").equations()`` gives the rows (name, SymPy expression) of the
+    forward pass, the loss and the backward pass, e.g. ``(dA, 2*A*kernel_l2 + g_A + kernel_l1*sign(A))``.
+    """
+    from symderiv.calculus.network import mlp2
+
+    return layered(mlp2(catalog or load_catalog(), activation), convention)
 
 
 def layered(network: Network, convention: str = "catalog") -> Layered:

@@ -21,7 +21,6 @@ from symderiv.emit.numpy_code import to_numpy
 
 TEMPLATES = Path(__file__).parent / "templates"
 MLP2_ACTIVATIONS = ("relu", "leaky_relu")
-EXPAND_UP_TO = 4          # show the chain product of every gradient for depth <= this
 
 
 @lru_cache(maxsize=1)
@@ -35,30 +34,14 @@ def env() -> jinja2.Environment:
 
 # ----- the scalar chain -------------------------------------------------------------------------
 
-def _display(chain: Chain):
-    """Substitution for display: fp_l -> f'(z_l)."""
-    fp = sp.Function(f"{chain.activation.name}'")
-    return {chain.fp[l]: fp(chain.z[l]) for l in range(chain.depth)}
-
-
 def _chain_parts(chain: Chain, fmt, dfrac):
-    f = sp.Function(chain.activation.name)
-    shown = _display(chain)
-    var, z = chain.activation.var, sp.Symbol("z", real=True)
-    defaults = chain.activation.defaults()
-    definitions = [(fmt(f(z)), fmt(chain.activation.expr.subs(defaults).subs(var, z))),
-                   (fmt(sp.Function(f"{chain.activation.name}'")(z)), fmt(chain.fprime.subs(var, z))),
-                   (fmt(sp.Symbol("J")), fmt(chain.loss))]
-    forward = []
-    for l in range(chain.depth):
-        forward += [(fmt(chain.z[l]), fmt(chain.forward[3 * l][1])), (fmt(chain.a[l]), fmt(f(chain.z[l])))]
-    backward = [(fmt(d), fmt(e.xreplace(shown))) for d, e in chain.backward]
-    gradients = []
-    for p, e in chain.gradients:
-        full = chain.expanded(p).xreplace(shown) if chain.depth <= EXPAND_UP_TO else None
-        gradients.append((dfrac(p), fmt(e), fmt(full) if full is not None and full != e else ""))
+    """The chain's equations (Chain.equations) printed by `fmt`, for the text and LaTeX templates."""
+    eq = chain.equations()
+    rows = {k: [(fmt(lhs), fmt(rhs)) for lhs, rhs in eq[k]] for k in ("definitions", "forward", "backward")}
+    gradients = [(dfrac(p), fmt(e), fmt(full) if full is not None and full != e else "")
+                 for p, e, full in eq["gradients"]]
     return dict(depth=chain.depth, activation=chain.activation.name, convention=chain.convention,
-                definitions=definitions, forward=forward, backward=backward, gradients=gradients)
+                gradients=gradients, **rows)
 
 
 def chain_text(chain: Chain) -> str:
