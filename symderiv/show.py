@@ -41,4 +41,8 @@ def describe(entry, latex=False, numpy=False) -> str:
         var = k.wrt if k.wrt is not None else entry.var
         alt = "; ".join(f"{who}: {val}" for who, val in k.alternatives.items())
         lines.append(f"kink: d/d{var} at {var} = {k.at} is {k.value}: {k.why}" + (f" (other conventions: {alt})" if alt else ""))
+    if numpy and entry.kind != "initializer":
+        from symderiv.emit.numpy_kernels import entry_source
+
+        lines += ["", "# kernel source (generated/numpy/): forward and backward", entry_source(entry).rstrip()]
     return "\n".join(lines)

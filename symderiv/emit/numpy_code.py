@@ -1,8 +1,314 @@
-"""NumPy code from SymPy: the one place the NumPy printer is chosen."""
+"""NumPy code from SymPy: the one place the NumPy printer is chosen and configured.
 
+Two steps turn a SymPy expression into stable NumPy source:
+
+1. `stabilize(expr, variables)` rewrites the mathematics (SymPy in, SymPy out):
+   - a rational function of one exponential ``exp(u)`` that stays bounded (sigmoid, its
+     derivatives, softplus' and the tanh of mish / the tanh-GELU) is evaluated on both sides of
+     ``u = 0`` with ``z = exp(-|u|)`` in (0, 1], so no exponential overflows and no tail cancels
+     (``sigmoid(x) = 1/(1 + z)`` for x >= 0, ``z/(1 + z)`` otherwise); a logarithm of one becomes
+     ``|u|`` plus ``log1p`` terms (softplus = max(u, 0) + log1p(exp(-|u|)), log-sigmoid, BCE);
+   - ``1 + erf(u)`` becomes ``erfc(-u)`` (the exact GELU's left tail);
+   - SymPy's own ``expm1``/``log1p`` rewrites (``sympy.codegen.rewriting``);
+   - a Piecewise whose default branch cannot carry a nan gets an explicit nan branch, and a
+     result free of an input keeps that input's nan, so nan in gives nan out (relu'(nan) and
+     identity'(nan) are nan, not 1).
+2. `StableNumPyPrinter` prints it: nested ``numpy.where`` (never ``numpy.select``), constants as
+   plain Python floats (weak scalars: float32 stays float32), small integer powers as products.
+
+`kernel_source(exprs, variables)` runs both and `sympy.cse` for a kernel body.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
 from sympy.printing.numpy import NumPyPrinter
 
+SETTINGS = {"fully_qualified_modules": True, "allow_unknown_functions": False}
+_Z = sp.Symbol("_z", positive=True)       # exp(-|u|), in (0, 1]
+_A = sp.Symbol("_a", nonnegative=True)    # |u|
+_E = sp.Symbol("_e", positive=True)       # exp(u)
 
-def to_numpy(expr) -> str:
-    """An expression as NumPy source (`numpy.` prefixed)."""
-    return NumPyPrinter({"fully_qualified_modules": True}).doprint(expr)
+
+class ExpNegAbs(sp.Function):
+    """exp(-|u|), kept opaque so SymPy does not fold it back into exp(|u|) terms that overflow."""
+
+    is_real = True
+    is_positive = True
+
+    @classmethod
+    def eval(cls, u):
+        if u.could_extract_minus_sign():
+            return cls(-u)
+        return None
+
+
+class Erfc(sp.Function):
+    """erfc kept as written: SymPy evaluates erfc(-u) to 2 - erfc(u), the cancellation `_erfc_rule` removes."""
+
+    is_real = True
+
+
+class KeepNan(sp.Function):
+    """`expr` where `v` is a number, nan where `v` is nan (identity'(x) = 1 still gives nan for x = nan)."""
+
+
+class NanUnless(sp.Function):
+    """`value` where `cond` holds, nan elsewhere (SymPy would drop a nan branch it deems unreachable)."""
+
+
+class StableNumPyPrinter(NumPyPrinter):
+    """SymPy's NumPy printer with the overrides numerically sound kernels need."""
+
+    def _print_Piecewise(self, expr):
+        """Nested numpy.where, not numpy.select (which needs every branch as a full array and a default)."""
+        *pieces, (last, cond) = expr.args
+        text = self._print(last) if cond == sp.true else f"numpy.where({self._print(cond)}, {self._print(last)}, numpy.nan)"
+        for e, c in reversed(pieces):
+            text = f"numpy.where({self._print(c)}, {self._print(e)}, {text})"
+        return text
+
+    def _print_Float(self, expr):
+        """The shortest repr of the float64 value: a weak Python scalar, so float32 stays float32."""
+        return repr(float(expr))
+
+    def _print_Pow(self, expr, rational=False):
+        """Small integer powers as products and 1/x (numpy.power with a float exponent is slow)."""
+        base, e = expr.args
+        if e.is_Integer and 1 <= abs(int(e)) <= 4:
+            prod = "*".join([self.parenthesize(base, 51)] * abs(int(e)))
+            return f"({prod})" if e > 0 else f"(1/({prod}))"
+        return super()._print_Pow(expr, rational=rational)
+
+    def _print_erf(self, expr):
+        """The kernel module's `_erf` (scipy.special.erf when importable, else a NumPy fallback)."""
+        return f"_erf({self._print(expr.args[0])})"
+
+    def _print_Erfc(self, expr):
+        """The kernel module's `_erfc` (see `Erfc`)."""
+        return f"_erfc({self._print(expr.args[0])})"
+
+    def _print_erfc(self, expr):
+        """The kernel module's `_erfc` (scipy.special.erfc when importable, else a NumPy fallback)."""
+        return f"_erfc({self._print(expr.args[0])})"
+
+    def _print_ExpNegAbs(self, expr):
+        """exp(-|u|) in (0, 1]: the one exponential of a two-sided (stable sigmoid-type) formula never overflows."""
+        return f"numpy.exp(-numpy.abs({self._print(expr.args[0])}))"
+
+    def _print_KeepNan(self, expr):
+        """A result that does not depend on an input still turns nan where that input is nan."""
+        value, v = expr.args
+        return f"numpy.where(numpy.isnan({self._print(v)}), {self._print(v)}, {self._print(value)})"
+
+    def _print_NanUnless(self, expr):
+        """The default branch of a Piecewise where nan would otherwise fall through to a constant."""
+        return f"numpy.where({self._print(expr.args[1])}, {self._print(expr.args[0])}, numpy.nan)"
+
+    def _print_And(self, expr):
+        """Nested binary numpy.logical_and: `.reduce` over a tuple first stacks every operand into one array."""
+        return self._logical("numpy.logical_and", expr.args)
+
+    def _print_Or(self, expr):
+        """Nested binary numpy.logical_or (see `_print_And`)."""
+        return self._logical("numpy.logical_or", expr.args)
+
+    def _logical(self, fn, args):
+        args = sorted(args, key=sp.default_sort_key)
+        text = self._print(args[0])
+        for a in args[1:]:
+            text = f"{fn}({text}, {self._print(a)})"
+        return text
+
+    def _print_Abs(self, expr):
+        """numpy.abs rather than the builtin abs, so the call is visibly a ufunc."""
+        return f"numpy.abs({self._print(expr.args[0])})"
+
+
+def fold_constants(expr):
+    """Numeric subexpressions (sqrt(2)/sqrt(pi), 40-digit Floats) as one Float each (weak scalars in NumPy)."""
+    def numeric(e):
+        return e.is_number and not e.is_Integer and not e.is_Rational and not isinstance(e, sp.Float)
+
+    return expr.replace(lambda e: numeric(e) and e.is_real, lambda e: sp.Float(e.evalf(30), 30))
+
+
+def to_numpy(expr, stable=False, variables=()) -> str:
+    """An expression as NumPy source (`numpy.` prefixed), printed by `StableNumPyPrinter`.
+
+    With `stable=True` the mathematics is first rewritten by `stabilize` (see the module docstring);
+    `variables` are the inputs whose nan must propagate. erf/erfc print as `_erf`/`_erfc`, which the
+    calling module defines (the kernel modules do: scipy.special or a NumPy fallback).
+    """
+    if isinstance(expr, sp.MatrixBase):
+        return "[" + ", ".join(to_numpy(e, stable, variables) for e in expr) + "]"
+    if stable:
+        expr = stabilize(expr, variables)
+    return StableNumPyPrinter(SETTINGS).doprint(fold_constants(expr))
+
+
+# ----- stabilize: rewrites of the mathematics -------------------------------------------------
+
+def stabilize(expr, variables=()):
+    """`expr` rewritten for floating point (see the module docstring); equal as mathematics."""
+    expr = _erfc_rule(expr)
+    expr = _map_pieces(expr, _two_sided)
+    expr = optimize(expr, [expm1_opt, log1p_opt])
+    return _nan_branch(expr, variables)
+
+
+def _map_pieces(expr, fn):
+    """Apply `fn` to each branch of a Piecewise (or to `expr`), leaving conditions alone."""
+    if isinstance(expr, sp.Piecewise):
+        return sp.Piecewise(*[(_map_pieces(e, fn), c) for e, c in expr.args], evaluate=False)
+    if expr.has(sp.Piecewise) and isinstance(expr, (sp.Add, sp.Mul)):
+        return expr.func(*[_map_pieces(a, fn) for a in expr.args])
+    return fn(expr)
+
+
+def _erfc_rule(expr):
+    """c*erf(u) + c -> c*erfc(-u) and c - c*erf(u) -> c*erfc(u): no cancellation in erf's tails."""
+    def rule(add):
+        terms = list(add.args)
+        for term in terms:
+            c, rest = term.as_coeff_Mul()
+            if isinstance(rest, sp.erf) or (isinstance(rest, sp.Mul) and any(isinstance(f, sp.erf) for f in rest.args)):
+                coeff, f = _split_erf(term)
+                if coeff is not None and coeff in terms:
+                    terms.remove(coeff), terms.remove(term)
+                    return sp.Add(*terms, coeff * Erfc(-f.args[0]))
+                if coeff is not None and -coeff in terms:
+                    terms.remove(-coeff), terms.remove(term)
+                    return sp.Add(*terms, -coeff * Erfc(f.args[0]))
+        return add
+
+    return expr.replace(lambda e: isinstance(e, sp.Add) and e.has(sp.erf), rule)
+
+
+def _split_erf(term):
+    """(c, erf(u)) if `term` is c*erf(u) with c a number, else (None, None)."""
+    factors = sp.Mul.make_args(term)
+    erfs = [f for f in factors if isinstance(f, sp.erf)]
+    rest = sp.Mul(*[f for f in factors if not isinstance(f, sp.erf)])
+    if len(erfs) == 1 and rest.is_number:
+        return rest, erfs[0]
+    return None, None
+
+
+def _exp_base(expr):
+    """(u, {exp atom: k}) if every exponential in `expr` is exp(k*u) for integers k, else None."""
+    atoms = sorted(expr.atoms(sp.exp), key=sp.default_sort_key)
+    if not atoms:
+        return None
+    u = atoms[0].args[0]
+    ks = {}
+    for a in atoms:
+        k = sp.cancel(a.args[0] / u)
+        if not (k.is_Integer and k != 0):
+            return None
+        ks[a] = int(k)
+    if min(ks.values()) < 0 and max(ks.values()) < 0:
+        u, ks = -u, {a: -k for a, k in ks.items()}
+    return u, ks
+
+
+def _two_sided(expr):
+    """A bounded function of exp(u) as Piecewise((f(1/z), u >= 0), (f(z), True)) with z = exp(-|u|)."""
+    if not expr.has(sp.exp, sp.tanh):
+        return expr
+    rewritten = expr.replace(lambda e: isinstance(e, sp.tanh) and e.args[0].has(sp.exp, sp.log) or
+                             isinstance(e, sp.tanh) and _tanh_in_tail(expr), lambda e: e.rewrite(sp.exp))
+    base = _exp_base(rewritten)
+    if base is None:
+        return expr
+    u, ks = base
+    in_e = rewritten.xreplace({a: _E ** k for a, k in ks.items()})
+    if in_e.has(sp.exp) or u.has(sp.Piecewise):
+        return expr
+    sides = []
+    for e_of_z in (1 / _Z, _Z):
+        side = _side(in_e.subs(_E, e_of_z))
+        if side is None:
+            return expr
+        sides.append(side)
+    z, a = ExpNegAbs(u), sp.Abs(u)
+    pos, neg = (s.xreplace({_Z: z, _A: a}) for s in sides)
+    return sp.Piecewise((pos, u >= 0), (neg, True), evaluate=False)
+
+
+def _tanh_in_tail(expr):
+    """tanh appears in a sum with a constant (1 + tanh(v), 1 - tanh(v)^2): cancellation in the tails."""
+    return any(isinstance(t, sp.Add) and t.has(sp.tanh) for t in sp.preorder_traversal(expr))
+
+
+def _side(expr):
+    """`expr` (in z = exp(-|u|)) as a rational function bounded at z = 0, logs split; None if unbounded or cancelling."""
+    logs = sorted(expr.atoms(sp.log), key=sp.default_sort_key)
+    repl = {}
+    for lg in logs:
+        if not lg.has(_Z):
+            continue
+        split = sp.expand_log(sp.log(sp.factor(sp.together(lg.args[0]))), force=True)
+        split = split.subs(sp.log(_Z), -_A)
+        if split.has(sp.log(_Z)):
+            return None
+        repl[lg] = split
+    expr = expr.xreplace(repl)
+    rational = expr.replace(lambda e: isinstance(e, sp.log), lambda e: sp.Dummy())
+    num, den = sp.fraction(sp.cancel(sp.together(expr)))
+    if sp.Poly(den, _Z).eval(0) == 0 if den.has(_Z) else False:
+        return None
+    if rational.has(_Z) and _mixed_signs(num, den):
+        return None
+    return _compact(expr)
+
+
+def _mixed_signs(num, den):
+    """A numerator or denominator in z whose numeric coefficients have both signs cancels near a root."""
+    for p in (num, den):
+        if not p.has(_Z) or p.has(sp.log):
+            continue
+        coeffs = [c for c in sp.Poly(sp.expand(p), _Z).coeffs() if c.is_number]
+        if any(c > 0 for c in coeffs) and any(c < 0 for c in coeffs):
+            return True
+    return False
+
+
+def _compact(expr):
+    """`expr` as sum_k c_k log_k + r with each c_k and r (rational in z) cancelled and factored."""
+    logs = sorted(expr.atoms(sp.log), key=sp.default_sort_key)
+    parts = sp.collect(sp.expand(expr), logs, evaluate=False)
+    out = []
+    for key in [*logs, sp.S.One]:
+        c = parts.get(key)
+        if c is not None:
+            out.append(sp.factor(sp.cancel(c)) * key)   # no 1/z left; products, not sums that cancel
+    return sp.Add(*out)
+
+
+def _nan_branch(expr, variables):
+    """A Piecewise whose default branch lacks a variable its conditions test gets an explicit nan branch."""
+    def rule(pw):
+        *pieces, (last, cond) = pw.args
+        tested = set().union(*[c.free_symbols for _, c in pieces]) & set(variables)
+        if cond != sp.true or tested <= last.free_symbols:
+            return pw
+        rest = sp.And(*[c.negated for _, c in pieces])
+        return sp.Piecewise(*pieces, (NanUnless(last, rest), True), evaluate=False)
+
+    expr = expr.replace(lambda e: isinstance(e, sp.Piecewise), rule)
+    for v in variables:
+        if not expr.has(v):
+            expr = KeepNan(expr, v)
+    return expr
+
+
+def kernel_source(exprs, variables=()) -> tuple:
+    """(assignment lines, result expressions) for `exprs`, stabilized and shared by `sympy.cse`."""
+    exprs = [fold_constants(stabilize(e, variables)) for e in exprs]
+    names = sp.numbered_symbols("t", real=True)
+    assigned, reduced = sp.cse(exprs, symbols=names, order="canonical")
+    printer = StableNumPyPrinter(SETTINGS)
+    lines = [f"{s} = {printer.doprint(v)}" for s, v in assigned]
+    return lines, [printer.doprint(r) for r in reduced]

@@ -1,0 +1,307 @@
+"""The NumPy kernel emitter: `generated/numpy/{activations,losses,regularizers}.py` from the catalog.
+
+Every activation, loss and regularizer entry gets `NAME(...)` and `NAME_backward(grad_output, ...)`
+by iterating the catalog: the bodies are the entry's expression and `derivative(entry, v)`,
+stabilized and shared by `sympy.cse` (`symderiv.emit.numpy_code`), placed by the templates in
+`templates/numpy/`. A new entry gets its kernel with no other change. The exceptions are named
+here, each with the reason:
+
+- `HAND_STRUCTURED`: vector entries over an axis, whose NumPy layout (a reduction over `axis`,
+  log-sum-exp) is written in `templates/numpy/vector.py.jinja`; their values and gradients are
+  tested against the catalog's expressions and Jacobians.
+- `VARIANTS`: entries that are an option of another PyTorch function (gelu(approximate="tanh")).
+- `IMPLEMENTATION_ONLY`: parameters accepted for PyTorch's signature that the exact, stable
+  formula does not need.
+Random entries (an `extra["random"]` law) get a `NAME_sample` function and a `training` switch;
+their training and inference expressions both come from the catalog.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import numpy
+import sympy as sp
+
+from symderiv.calculus.derivative import derivative
+from symderiv.emit import special
+from symderiv.emit.numpy_code import kernel_source, to_numpy
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+MODULES = {"activation": "numpy/activations.py", "loss": "numpy/losses.py", "regularizer": "numpy/regularizers.py"}
+TITLES = {"activation": "activation functions", "loss": "losses", "regularizer": "regularizers and dropout"}
+HAND_STRUCTURED = {
+    "softmax": "softmax over `axis`: exp(x - max) / sum exp(x - max); backward s * (g - sum(g * s))",
+    "log_softmax": "log_softmax over `axis`: x - max - log sum exp(x - max); backward g - softmax * sum(g)",
+    "cross_entropy": "cross_entropy over class `axis`: -sum(t * log_softmax(y)); backward softmax(y) sum(t) - t",
+}
+VARIANTS = {"gelu_tanh": ("gelu", "approximate", "tanh", "none")}   # entry: (function, option, value, base value)
+IMPLEMENTATION_ONLY = {
+    "threshold": "accepted for PyTorch's signature; the stable formula is exact for every x, so unused",
+}
+LOSS_ARGS = {"y": "input", "t": "target"}
+SAMPLE = "sample"
+TRAINING_DEFAULT = {"inference_expr": True, "train_expr": False}   # which extra key the entry has
+
+
+@lru_cache(maxsize=None)
+def environment() -> jinja2.Environment:
+    """The strict, stable Jinja environment of the NumPy templates."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                              autoescape=False)
+
+
+def _doc(text) -> str:
+    """Text safe inside a triple-quoted docstring."""
+    return str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def _names(entry):
+    """{symbol: Python argument name} for the entry's variables."""
+    if entry.kind == "loss":
+        return {v: LOSS_ARGS.get(v.name, v.name) for v in entry.variables}
+    return {v: v.name for v in entry.variables}
+
+
+def _grad_vars(entry):
+    if entry.kind == "loss":
+        return list(entry.extra.get("inputs", entry.variables[:1]))
+    return list(entry.variables) if entry.kind == "activation" else [entry.var]
+
+
+def _body(name, args, exprs, variables, grad=False):
+    """A kernel body: cse lines and printed results (times grad_output for a backward body)."""
+    lines, results = kernel_source(exprs, variables)
+    body = {"fn": name, "args": ", ".join(args), "lines": lines, "results": results, "n": len(exprs)}
+    return _finish(body, grad)
+
+
+def _finish(body, grad, saturate=None):
+    """Printed return values: `_saturate` where probing found nan, then the grad_output factor."""
+    results = body["results"] if saturate is None else [
+        f"_saturate({r}, {var}, {lo}, {hi})" for r, (var, lo, hi) in zip(body["results"], saturate)]
+    body["returns"] = [f"grad_output*({r})" if grad else r for r in results]
+    return body
+
+
+def _saturation(entry, exprs, body, grad):
+    """Add `_saturate` to results that are nan for a huge or infinite input (inf*0 in floating point).
+
+    The body is run (NumPy only, the fallback erf) at +-inf and huge finite inputs with the default
+    parameters; where a result is nan, its SymPy limits at x -> -oo and x -> +oo replace the nan.
+    Only single-input entries are probed; a limit SymPy cannot find (or an infinite one) leaves nan.
+    """
+    if len(entry.variables) != 1 or not _probe_nan(entry, body, grad):
+        return body
+    x = entry.var
+    limits = []
+    for e in exprs:
+        ends = []
+        for end in (-sp.oo, sp.oo):
+            ends.append(_limit(entry, e, x, end))
+        limits.append((x.name, *ends))
+    return _finish(body, grad, limits)
+
+
+def _limit(entry, expr, x, end):
+    """The limit of expr at `end` as printed NumPy (params symbolic, else at their defaults), or numpy.nan."""
+    for candidate in (expr, expr.subs(entry.defaults())):
+        try:
+            lim = sp.limit(candidate, x, end)
+        except (ValueError, TypeError, NotImplementedError):
+            continue
+        if lim.is_finite or (lim.is_finite is None and not lim.has(sp.oo, sp.zoo, sp.Limit, sp.AccumBounds)):
+            return to_numpy(lim)
+        return "numpy.nan"
+    return "numpy.nan"
+
+
+PROBES = {"float64": (numpy.inf, 1.7976931348623157e308, 1e308, 1e300, 1e200, 1e154, 1e100, 1e50, 1e20),
+          "float32": (numpy.inf, 3.4028235e38, 1e38, 1e30, 1e20, 1e19, 1e10)}
+
+
+def _probe_nan(entry, body, grad) -> bool:
+    """True if the body gives nan for some huge or infinite (not nan) input, in float64 or float32."""
+    ns = _probe_namespace()
+    exec(environment().get_template("numpy/body.py.jinja").render(b=body), ns)
+    fn = ns[body["fn"]]
+    ordered = sorted(entry.symbolic_params, key=lambda p: not p.learnable)
+    for dtype, probes in PROBES.items():
+        x = numpy.array([s * v for v in probes for s in (1, -1)], dtype=dtype)
+        params = [numpy.dtype(dtype).type(float(p.default)) for p in ordered]
+        with numpy.errstate(all="ignore"):
+            args = ([numpy.ones_like(x)] if grad else []) + [x] + params
+            results = fn(*args)
+        for r in (results if body["n"] > 1 else (results,)):
+            if numpy.isnan(numpy.broadcast_to(r, x.shape)).any():
+                return True
+    return False
+
+
+@lru_cache(maxsize=None)
+def _probe_source():
+    return environment().get_template("numpy/runtime.py.jinja").render(
+        uses_erf=True, erfc_cheb=[repr(c) for c in special.erfc_chebyshev()],
+        erf_series=[repr(c) for c in special.erf_series()])
+
+
+def _probe_namespace() -> dict:
+    """The kernel runtime with the NumPy erf fallback (not scipy), so probing is the same everywhere."""
+    ns = {"numpy": numpy}
+    exec("import numpy\n" + _probe_source(), ns)
+    ns["_erf"], ns["_erfc"] = ns["_np_erf"], ns["_np_erfc"]
+    return ns
+
+
+def _params(entry):
+    """[(name, default text, check arguments)] for the public signature (learnable ones are arrays)."""
+    out = []
+    for p in entry.params:
+        check = f'"{entry.name}", "{p.name}", {p.name}, {p.low!r}, {p.high!r}, {p.open_low}, {p.open_high}'
+        out.append({"name": p.name, "default": repr(float(p.default)), "check": check,
+                    "learnable": p.learnable, "symbolic": p.symbolic,
+                    "note": IMPLEMENTATION_ONLY.get(p.name) if not p.symbolic else None})
+    return out
+
+
+def _train_entry(entry):
+    """The entry with its training expression and kink values (the mean slope replaced by the sample)."""
+    rnd = entry.extra["random"]
+    if "train_expr" not in entry.extra["random"]:
+        return entry
+    low, high = rnd["between"]
+    mean = (low + high) / 2
+    kinks = tuple(dataclasses.replace(k, value=sp.sympify(k.value).xreplace({mean: rnd["symbol"]})) for k in entry.kinks)
+    return dataclasses.replace(entry, expr=rnd["train_expr"], kinks=kinks)
+
+
+def _eval_entry(entry):
+    """The entry with its inference expression (dropout: the identity)."""
+    if "inference_expr" not in entry.extra:
+        return entry
+    return dataclasses.replace(entry, expr=entry.extra["inference_expr"], kinks=())
+
+
+def _bodies(entry, tag, variables, extra_args=()):
+    """Forward and backward bodies of `entry` under the function-name suffix `tag`."""
+    ordered = sorted(entry.symbolic_params, key=lambda p: not p.learnable)   # array parameters first
+    args = [v.name for v in entry.variables] + list(extra_args) + [p.name for p in ordered]
+    fwd = _body(f"_{entry.name}{tag}_forward", args, [entry.expr], variables)
+    wrt = _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]
+    grads = [derivative(entry, v) for v in wrt]
+    bwd = _body(f"_{entry.name}{tag}_backward", ["grad_output"] + args, grads, variables, grad=True)
+    if not extra_args:
+        fwd = _saturation(entry, [entry.expr], fwd, False)
+        bwd = _saturation(entry, grads, bwd, True)
+    return fwd, bwd
+
+
+def _derivative_texts(entry):
+    return [{"var": str(v), "text": _doc(sp.sstr(derivative(entry, v)))}
+            for v in _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]]
+
+
+def _sample_text(entry):
+    """The NumPy call drawing the random symbol of a random entry, printed from the catalog's law."""
+    rnd = entry.extra["random"]
+    if rnd["law"] == "bernoulli":
+        return f"(rng.random(shape) < {to_numpy(rnd['keep'])}).astype(dtype)"
+    if rnd["law"] == "uniform":
+        low, high = rnd["between"]
+        return f"rng.uniform({to_numpy(low)}, {to_numpy(high)}, shape).astype(dtype)"
+    raise NotImplementedError(f"{entry.name}: no NumPy sampler for the law {rnd['law']!r}")
+
+
+@lru_cache(maxsize=None)
+def kernel_model(entry) -> dict:
+    """Everything the templates need for one entry, as printed strings."""
+    names = _names(entry)
+    model = {
+        "name": entry.name, "kind": entry.kind, "summary": _doc(entry.description),
+        "formula": _doc(sp.sstr(entry.expr)), "derivatives": _derivative_texts(entry),
+        "kinks": [_doc(f"at {k.at}: d/d{k.wrt or entry.var} = {k.value} ({k.why})") for k in entry.kinks],
+        "reference": _doc(entry.reference), "torch": entry.torch,
+        "inputs": [names[v] for v in entry.variables], "params": _params(entry),
+        "style": "vector" if entry.name in HAND_STRUCTURED else "random" if "random" in entry.extra else entry.kind,
+        "hand": HAND_STRUCTURED.get(entry.name), "variant": None,
+    }
+    model.update(_signature(entry, model))
+    if model["style"] == "vector":
+        return model
+    variables = tuple(entry.variables)
+    if model["style"] == "random":
+        rnd = entry.extra["random"]
+        train = _train_entry(entry)
+        train = dataclasses.replace(train, variables=variables)
+        tr_f, tr_b = _bodies(train, "_train", variables, extra_args=(rnd["symbol"].name,))
+        ev_f, ev_b = _bodies(_eval_entry(entry), "_eval", variables)
+        model.update(train_forward=tr_f, train_backward=tr_b, eval_forward=ev_f, eval_backward=ev_b,
+                     sample=_sample_text(entry), sample_symbol=rnd["symbol"].name,
+                     training_default=next(v for k, v in TRAINING_DEFAULT.items()
+                                           if k in entry.extra or k in rnd),
+                     train_formula=_doc(sp.sstr(train.expr)), law=_doc(f"{rnd['law']} {rnd.get('between', rnd.get('keep'))}"))
+        return model
+    fwd, bwd = _bodies(entry, "", variables)
+    model.update(forward=fwd, backward=bwd)
+    if entry.name in VARIANTS:
+        model["variant"] = dict(zip(("function", "option", "value", "base"), VARIANTS[entry.name]))
+    return model
+
+
+def _signature(entry, model) -> dict:
+    """Printed argument lists: the public signature's tail, the checks, the arrays and scalars passed to `_run`."""
+    params = model["params"]
+    tail = "".join(f", {p['name']}={p['default']}" for p in params)
+    reduction = {"loss": "mean", "regularizer": "sum"}.get(entry.kind)
+    if reduction and "random" not in entry.extra and entry.name not in HAND_STRUCTURED:
+        tail += f', reduction="{reduction}"'
+    arrays = model["inputs"] + [p["name"] for p in params if p["learnable"]]
+    scalars = [p["name"] for p in params if p["symbolic"] and not p["learnable"]]
+    grads = [_names(entry)[v] for v in _grad_vars(entry)] + [p["name"] for p in params if p["learnable"]]
+    return {
+        "sig_tail": tail, "checks": [p["check"] for p in params if not p["learnable"]],
+        "array_args": "".join(f"{a}, " for a in arrays).rstrip() if len(arrays) > 1 else f"{arrays[0]},",
+        "param_args": "".join(f"{a}, " for a in scalars).rstrip(" "),
+        "call_params": "".join(f", {a}={a}" for a in scalars),
+        "array_params": [p["name"] for p in params if p["learnable"]], "grad_names": grads,
+    }
+
+
+def _variant_of(models):
+    """{function name: [variant models]} for entries that are an option of another function."""
+    out = {}
+    for m in models:
+        if m["variant"]:
+            out.setdefault(m["variant"]["function"], []).append(m)
+    return out
+
+
+def module_text(ctx_provenance: str, kind: str, entries) -> str:
+    """One generated module (all entries of `kind`)."""
+    models = [kernel_model(e) for e in entries]
+    source = "".join(str(m) for m in models)
+    uses_erf = "_erf" in source
+    return environment().get_template("numpy/module.py.jinja").render(
+        provenance=ctx_provenance, title=TITLES[kind], kind=kind, models=models,
+        variants=_variant_of(models), uses_erf=uses_erf,
+        erfc_cheb=[repr(c) for c in special.erfc_chebyshev()], erf_series=[repr(c) for c in special.erf_series()],
+        names=[m["name"] for m in models],
+    )
+
+
+def numpy_files(ctx) -> dict:
+    """The build emitter: {numpy/KIND.py: text} for activations, losses and regularizers."""
+    return {path: module_text(ctx.provenance(), kind, ctx.catalog.of_kind(kind)) for kind, path in MODULES.items()}
+
+
+def entry_source(entry) -> str:
+    """The kernel source (forward and backward) of one entry, as `symderiv show NAME --numpy` prints it."""
+    if entry.kind not in MODULES:
+        return f"# {entry.name}: no NumPy kernel for a {entry.kind}"
+    return environment().get_template("numpy/kernel.py.jinja").render(
+        m=kernel_model(entry), variants={}).strip() + "\n"

@@ -1,0 +1,319 @@
+"""The generated NumPy kernels: values and gradients against mpmath, the float traps, the API.
+
+References are the catalog expressions and `derivative(entry, v)` evaluated by mpmath
+(`symderiv.verify.kernels`), SymPy limits at +-inf, and torch.nn.functional where installed.
+Floating-point warnings are errors in this file.
+"""
+
+import importlib.util
+import warnings
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from symderiv.calculus.derivative import derivative
+from symderiv.catalog import Entry, load_catalog
+from symderiv.symbols import x as X
+from symderiv.verify import kernels as K
+
+pytestmark = pytest.mark.filterwarnings("error")
+CATALOG = load_catalog()
+ELEMENTWISE = K.elementwise(CATALOG)
+DTYPES = ("float64", "float32")
+
+
+@pytest.fixture(scope="module")
+def mods(tmp_path_factory):
+    return K.load_modules(tmp_path_factory.mktemp("kernels"), CATALOG)
+
+
+def fn(mods, name):
+    entry = CATALOG.get(name)
+    return getattr(mods[entry.kind], name), getattr(mods[entry.kind], name + "_backward")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", [e.name for e in ELEMENTWISE])
+def test_kernel_matches_mpmath(mods, name, dtype):
+    errors = K.kernel_errors(mods, CATALOG.get(name), dtype)
+    for which, (ulps, scaled, worst) in errors.items():
+        assert scaled <= K.ULPS[dtype], f"{name} {which} {dtype}: {ulps} ulps (scaled {scaled}) at {worst}"
+
+
+def test_the_traps_of_plain_lambdify(mods):
+    sp_f, sp_b = fn(mods, "softplus")
+    sg_f, sg_b = fn(mods, "sigmoid")
+    assert sp_f(np.float64(1000.0)) == 1000.0 and sp_b(1.0, np.float64(1000.0)) == 1.0
+    assert sg_b(1.0, np.float64(-1000.0)) == 0.0
+    got = sg_b(np.float32(1), np.float32(-50))
+    assert got.dtype == np.float32
+    ref = float(mpmath.exp(-50) / (1 + mpmath.exp(-50)) ** 2)
+    assert abs(float(got) - ref) <= 4 * np.spacing(np.float32(ref))
+
+
+SPECIAL = np.array([np.inf, -np.inf, np.nan, 1e308, -1e308, 5e-324, -5e-324, 0.0, -0.0])
+
+
+def _limit(entry, expr, end):
+    try:
+        lim = sp.limit(expr.subs(entry.defaults()), entry.var, end)
+    except (ValueError, TypeError, NotImplementedError):
+        return None
+    return float(lim) if lim.is_finite or lim in (sp.oo, -sp.oo) else None
+
+
+@pytest.mark.parametrize("name", [e.name for e in ELEMENTWISE if len(e.variables) == 1])
+def test_infinities_give_limits_and_nan_stays_nan(mods, name):
+    entry = CATALOG.get(name)
+    f, b = fn(mods, name)
+    extra = {"reduction": "none"} if entry.kind != "activation" else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fwd = f(SPECIAL, **extra)
+        bwd = b(np.ones_like(SPECIAL), SPECIAL, **extra)
+    bwd = bwd[0] if isinstance(bwd, tuple) else bwd
+    assert np.isnan(fwd[2]) and np.isnan(bwd[2]), f"{name}: nan in must give nan out"
+    for value, i in ((sp.oo, 0), (-sp.oo, 1)):
+        for got, expr in ((fwd[i], entry.expr), (bwd[i], derivative(entry))):
+            lim = _limit(entry, expr, value)
+            if lim is not None:
+                assert got == lim, f"{name} at {value}: {got} != limit {lim}"
+
+
+@pytest.mark.parametrize("name", [e.name for e in CATALOG if e.kind in K.MODULES])
+def test_every_kernel_keeps_float32_and_is_quiet(mods, name):
+    entry = CATALOG.get(name)
+    f, b = fn(mods, name)
+    x = np.array([-1e30, -3.0, -1.0, 0.0, 0.5, 2.0, 3e38, np.inf, np.nan], dtype=np.float32)
+    args = [x] * len(entry.variables)
+    if entry.name in K.HAND_STRUCTURED:
+        args = [np.stack([x, x[::-1], np.zeros_like(x)], axis=1)]
+        if entry.kind == "loss":
+            args.append(np.tile(np.array([0.2, 0.3, 0.5], np.float32), (len(x), 1)))
+    elif entry.kind == "loss":
+        args[1] = np.linspace(0, 1, len(x)).astype(np.float32)
+    kw = {"reduction": "none"} if entry.kind in ("loss", "regularizer") and "random" not in entry.extra else {}
+    if "random" in entry.extra:
+        kw = {"training": True, "sample": np.full(x.shape, 0.2, np.float32)}
+    out_f = f(*args, **kw)
+    out_b = b(np.ones_like(out_f), *args, **kw)
+    for o in (out_f, *(out_b if isinstance(out_b, tuple) else (out_b,))):
+        assert np.asarray(o).dtype == np.float32, name
+
+
+def test_broadcasting_and_out(mods):
+    f, b = fn(mods, "leaky_relu")
+    x = np.linspace(-2, 2, 4)[None, :]
+    g = np.arange(3.0)[:, None]
+    got = b(g, x, negative_slope=0.1)
+    assert got.shape == (3, 4)
+    assert np.array_equal(got, g * np.where(x <= 0, 0.1, 1.0))
+    buf = np.empty(4)
+    assert f(x[0], out=buf) is buf
+    big = np.random.default_rng(1).standard_normal(100_003)   # the blocked path
+    assert np.array_equal(f(big), np.concatenate([f(big[:50_000]), f(big[50_000:])]))
+    assert np.array_equal(b(np.ones_like(big), big), np.where(big <= 0, 0.01, 1.0))
+
+
+def test_prelu_backward_is_a_tuple_with_the_weight_gradient_summed(mods):
+    f, b = fn(mods, "prelu")
+    rng = np.random.default_rng(2)
+    x, g, w = rng.standard_normal((4, 3, 5)), rng.standard_normal((4, 3, 5)), np.array([0.1, 0.2, 0.3])[:, None]
+    assert np.allclose(f(x, w), np.where(x < 0, w * x, x))
+    gx, gw = b(g, x, w)
+    assert gx.shape == x.shape and gw.shape == w.shape
+    assert np.allclose(gx, g * np.where(x <= 0, w, 1.0))
+    assert np.allclose(gw, (g * np.where(x < 0, x, 0.0)).sum(axis=(0, 2))[:, None])
+
+
+def test_gelu_approximate_option_and_parameter_errors(mods):
+    gelu, gelu_b = fn(mods, "gelu")
+    tanh_f, tanh_b = fn(mods, "gelu_tanh")
+    x = np.linspace(-4, 4, 9)
+    assert np.array_equal(gelu(x, approximate="tanh"), tanh_f(x))
+    assert np.array_equal(gelu_b(np.ones(9), x, approximate="tanh"), tanh_b(np.ones(9), x))
+    with pytest.raises(ValueError, match="gelu: approximate='cubic'"):
+        gelu(x, approximate="cubic")
+    elu, _ = fn(mods, "elu")
+    with pytest.raises(ValueError, match="elu: alpha=-1.0"):
+        elu(x, alpha=-1.0)
+
+
+def _np_erf_points():
+    return np.concatenate([np.linspace(-6, 6, 241), [1e-300, -1e-300, 1e-10, 0.49999, 0.5, 10.0, 26.0, 27.5, -27.5]])
+
+
+@pytest.mark.parametrize("which", ["erf", "erfc"])
+def test_numpy_erf_fallback_matches_mpmath(mods, which):
+    mod = mods["activation"]
+    f = getattr(mod, f"_np_{which}")
+    ref_fn = getattr(mpmath, which)
+    for dtype, tol in (("float64", 4), ("float32", 1)):
+        x = _np_erf_points().astype(dtype)
+        got = f(x)
+        assert got.dtype == np.dtype(dtype)
+        with mpmath.workdps(40):
+            ref = np.array([float(ref_fn(mpmath.mpf(float(v)))) for v in x]).astype(dtype)
+        ulps = np.abs(got.astype(float) - ref.astype(float)) / np.spacing(np.maximum(np.abs(ref), np.finfo(dtype).tiny))
+        assert ulps.max() <= tol, f"{which} {dtype}: {ulps.max()} ulps at {x[np.argmax(ulps)]}"
+    assert np.isnan(f(np.array([np.nan]))[0])
+    assert list(f(np.array([np.inf, -np.inf]))) == ([1.0, -1.0] if which == "erf" else [0.0, 2.0])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_gelu_through_the_numpy_fallback(mods, dtype, monkeypatch):
+    mod = mods["activation"]
+    monkeypatch.setattr(mod, "_erf", mod._np_erf)
+    monkeypatch.setattr(mod, "_erfc", mod._np_erfc)
+    for name in ("gelu",):
+        for which, (ulps, scaled, worst) in K.kernel_errors(mods, CATALOG.get(name), dtype).items():
+            assert scaled <= K.ULPS[dtype], f"fallback {name} {which}: {ulps} at {worst}"
+
+
+def test_scipy_path_is_used_when_importable(mods):
+    if importlib.util.find_spec("scipy") is None:
+        assert mods["activation"]._erfc is mods["activation"]._np_erfc
+    else:
+        import scipy.special
+
+        assert mods["activation"]._erfc is scipy.special.erfc
+
+
+def _vector_rows(dtype):
+    rng = np.random.default_rng(3)
+    rows = np.concatenate([3 * rng.standard_normal((12, 3)), [[1000, 0, -1000], [-800, -801, -799], [0, 0, 0]]])
+    return rows.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_vector_kernels_match_the_catalog(mods, name, dtype):
+    entry = CATALOG.get(name)
+    f, b = fn(mods, name)
+    rows = _vector_rows(dtype)
+    g = np.random.default_rng(4).standard_normal(rows.shape).astype(dtype)
+    out, vjp = f(rows), b(g, rows)
+    assert out.dtype == vjp.dtype == np.dtype(dtype)
+    vals = sp.lambdify(entry.variables, entry.expr, "mpmath")
+    jac = [sp.lambdify(entry.variables, derivative(entry, v), "mpmath") for v in entry.variables]
+    tol = {"float64": 1e-13, "float32": 2e-5}[dtype]
+    with mpmath.workdps(60):
+        for r, row in enumerate(rows):
+            args = [mpmath.mpf(float(v)) for v in row]
+            ref = [float(v) for v in vals(*args)]
+            assert np.allclose(out[r], ref, rtol=tol, atol=tol), (name, row)
+            ref_vjp = [float(sum(gi * ji for gi, ji in zip(g[r].astype(float), col(*args)))) for col in jac]
+            assert np.allclose(vjp[r], ref_vjp, rtol=tol, atol=tol * np.abs(g[r]).sum()), (name, row)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_cross_entropy_matches_the_catalog(mods, dtype):
+    entry = CATALOG.get("cross_entropy")
+    f, b = fn(mods, "cross_entropy")
+    logits = _vector_rows(dtype)
+    target = np.random.default_rng(5).dirichlet(np.ones(3), len(logits)).astype(dtype)
+    loss, grad = f(logits, target, reduction="none"), b(np.ones(len(logits), dtype), logits, target, reduction="none")
+    ys, ts = entry.extra["inputs"], entry.extra["targets"]
+    value = sp.lambdify(ys + ts, entry.expr, "mpmath")
+    grads = [sp.lambdify(ys + ts, derivative(entry, v), "mpmath") for v in ys]
+    tol = {"float64": 1e-12, "float32": 1e-4}[dtype]
+    with mpmath.workdps(60):
+        for r in range(len(logits)):
+            args = [mpmath.mpf(float(v)) for v in (*logits[r], *target[r])]
+            assert np.isclose(loss[r], float(value(*args)), rtol=tol, atol=tol)
+            assert np.allclose(grad[r], [float(gf(*args)) for gf in grads], rtol=tol, atol=tol)
+    assert np.isclose(f(logits, target), loss.mean(), rtol=tol)
+    classes = np.array([0, 2, 1] * 5)
+    onehot = np.eye(3, dtype=dtype)[classes]
+    assert np.allclose(f(logits, classes), f(logits, onehot))
+    assert np.allclose(b(1.0, logits, classes), b(1.0, logits, onehot))
+
+
+def test_losses_reductions(mods):
+    f, b = fn(mods, "mse")
+    rng = np.random.default_rng(6)
+    y, t = rng.standard_normal(10), rng.standard_normal(10)
+    assert np.isclose(f(y, t), np.mean((y - t) ** 2)) and np.isclose(f(y, t, reduction="sum"), np.sum((y - t) ** 2))
+    assert np.allclose(b(1.0, y, t), b(np.ones(10), y, t, reduction="none") / 10)
+    with pytest.raises(ValueError, match="reduction='avg'"):
+        f(y, t, reduction="avg")
+
+
+def test_random_kernels(mods):
+    rrelu, rrelu_b = fn(mods, "rrelu")
+    x = np.linspace(-3, 3, 7)
+    assert np.allclose(rrelu(x), np.where(x < 0, x * (1 / 8 + 1 / 3) / 2, x))   # evaluation: mean slope
+    a = mods["activation"].rrelu_sample(x.shape, rng=np.random.default_rng(0))
+    assert np.all((a >= 1 / 8) & (a <= 1 / 3))
+    y = rrelu(x, training=True, sample=a)
+    assert np.allclose(y, np.where(x < 0, a * x, x))
+    assert np.array_equal(rrelu(x, training=True, rng=np.random.default_rng(0)), y)
+    assert np.allclose(rrelu_b(np.ones(7), x, training=True, sample=a), np.where(x <= 0, a, 1.0))
+    with pytest.raises(ValueError, match="sample"):
+        rrelu_b(np.ones(7), x, training=True)
+    drop, drop_b = fn(mods, "dropout")
+    big = np.full(200_000, 2.0, dtype=np.float32)
+    out = drop(big, p=0.25, rng=np.random.default_rng(1))
+    assert out.dtype == np.float32 and set(np.unique(out)) <= {0.0, np.float32(2.0 / 0.75)}
+    assert abs(out.mean() - 2.0) < 0.02   # E[dropout(x)] = x; the std of the mean is ~0.003
+    assert np.array_equal(drop(big, p=0.25, training=False), big)
+    m = mods["regularizers" if False else "regularizer"].dropout_sample((5,), p=0.5, rng=np.random.default_rng(2))
+    assert np.allclose(drop_b(np.ones(5), np.ones(5), p=0.5, sample=m), m / 0.5)
+
+
+def test_build_is_deterministic_and_headed(tmp_path):
+    from symderiv.build import BuildContext
+    from symderiv.emit.numpy_kernels import numpy_files
+
+    ctx = BuildContext(CATALOG, ())
+    first, second = numpy_files(ctx), numpy_files(BuildContext(load_catalog(), ()))
+    assert first == second and sorted(first) == ["numpy/activations.py", "numpy/losses.py", "numpy/regularizers.py"]
+    for text in first.values():
+        assert text.splitlines()[0] == "# " + ctx.provenance()
+        assert "import numpy" in text and "scipy" not in text.replace("scipy.special", "")
+
+
+def test_a_new_entry_gets_its_kernel_with_no_other_change(tmp_path):
+    sharp = Entry("softplus_two", "activation", sp.log(1 + sp.exp(2 * X)) / 2, (X,), "softplus with beta 2", "test")
+    catalog = CATALOG.extended([sharp])
+    mods = K.load_modules(tmp_path, catalog)
+    assert hasattr(mods["activation"], "softplus_two_backward")
+    for dtype in DTYPES:
+        for which, (ulps, scaled, worst) in K.kernel_errors(mods, sharp, dtype).items():
+            assert scaled <= K.ULPS[dtype], (which, dtype, ulps, worst)
+
+
+def test_show_numpy_prints_the_kernel(capsys):
+    from symderiv.cli import main
+
+    assert main(["show", "elu", "--numpy"]) == 0
+    out = capsys.readouterr().out
+    assert "def _elu_forward(x, alpha):" in out and "numpy.expm1(x)" in out and "def elu_backward(" in out
+
+
+HARDSWISH_KINKS = ("catalog disagrees with torch 2.13: hardswish'(-3) is 0 and hardswish'(3) is 1 there, "
+                   "the catalog says -1/2 and 3/2 (its kink note quotes the older `-3 <= x <= 3` rule)")
+TORCH_CASES = [("relu", {}), ("relu6", {}), ("leaky_relu", {}), ("elu", {}), ("selu", {}), ("celu", {}),
+               ("softplus", {}), ("softsign", {}), ("hardtanh", {}), ("silu", {}), ("gelu", {}), ("mish", {}),
+               ("hardsigmoid", {}), ("logsigmoid", {}), ("sigmoid", {}), ("tanh", {}),
+               ("leaky_relu", {"negative_slope": 0.2}), ("elu", {"alpha": 0.5}), ("celu", {"alpha": 2.0}),
+               ("hardtanh", {"min_val": -2.0, "max_val": 0.5}), ("softplus", {"beta": 3.0}),
+               pytest.param("hardswish", {}, marks=pytest.mark.xfail(strict=True, reason=HARDSWISH_KINKS))]
+
+
+@pytest.mark.parametrize("name,kw", TORCH_CASES)
+def test_against_torch_including_kinks(mods, name, kw):
+    torch = pytest.importorskip("torch")
+    entry = CATALOG.get(name)
+    subs = entry.defaults(**{k: v for k, v in kw.items() if entry.param(k).symbolic})
+    x = np.concatenate([np.linspace(-5, 5, 41), [float(sp.sympify(k.at).subs(subs)) for k in entry.kinks]])
+    tx = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    tf = getattr(torch.nn.functional, entry.torch)
+    ty = tf(tx, **kw)
+    ty.backward(torch.ones_like(ty))
+    f, b = fn(mods, name)
+    # rtol 1e-7: torch's float64 hardsigmoid backward multiplies by 1/6 rounded to float32
+    assert np.allclose(f(x, **kw), ty.detach().numpy(), rtol=1e-7, atol=1e-12)
+    assert np.allclose(b(np.ones_like(x), x, **kw), tx.grad.numpy(), rtol=1e-7, atol=1e-12), name
