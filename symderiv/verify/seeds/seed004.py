@@ -263,7 +263,36 @@ def _relu_properties(g):
         return all_of(relu=check_identity(relu_case.subs(z, x), relu.expr, x),
                       leaky_relu=check_identity(leaky_case.subs(z, x), leaky.expr.subs(leaky.defaults()), x))
 
+    def dead_units():
+        big = [_dead_fraction(0.07, seed) for seed in range(6)]
+        small = [_dead_fraction(0.02, seed) for seed in range(6)]
+        holds = min(big) >= 0.4 and max(small) == 0 and all(np.isfinite(big + small))
+        return {"holds": bool(holds), "dead_fraction_lr_0.07": big, "dead_fraction_lr_0.02": small,
+                "setup": "256 N(0, I_10) inputs, 200 ReLU units (He init), y = sin(x_1) + x_2^2/2, 30 full-batch "
+                         "GD steps on mean squared error; dead = inactive on every input; numpy seeds 0-5"}
+
+    def maxout_parameters():
+        n = 3
+        ws = [sp.symbols(f"w{k}_1:{n + 1}", real=True) for k in (1, 2)]
+        bs = sp.symbols("b1 b2", real=True)
+        xv = sp.symbols(f"x_1:{n + 1}", real=True)
+        pieces = [sum(wi * xi for wi, xi in zip(w, xv)) + b for w, b in zip(ws, bs)]
+        relu_unit = relu.expr.subs(x, pieces[0])
+        maxout_unit = maxout.expr.subs({xs[0]: pieces[0], xs[1]: pieces[1]})
+        count = lambda e: len(e.free_symbols - set(xv))
+        return {"holds": count(maxout_unit) == 2 * count(relu_unit), "relu_parameters": count(relu_unit),
+                "maxout_parameters": count(maxout_unit), "inputs": n}
+
     return [
+        seed_claim(S, "relu.dead_units_learning_rate", "with a learning rate set too large, 40% or more of the ReLU "
+                   "units can die (be inactive on every input); a smaller rate avoids it", "experiment: 6 seeded "
+                   "runs at learning rate 0.07 and at 0.02", dead_units,
+                   "如果 Learning Rate 恰好设置得比较大，有可能造成 40% 以上的“死神经元”，适当减小 Learning Rate "
+                   "能够在一定程度上减少“死神经元”。"),
+        seed_claim(S, "maxout.parameter_count", "a maxout unit with two pieces has twice the parameters of a ReLU "
+                   "unit (2(n + 1) against n + 1; n = 3 inputs)", "symbolic: free symbols of the two units",
+                   maxout_parameters, "However, unlike the ReLU neurons it doubles the number of parameters for "
+                   "every single neuron"),
         seed_claim(S, "relu.half_active", "in a randomly initialised network (zero-mean symmetric weights, zero "
                    "bias) a hidden ReLU unit is active with probability 1/2", "Monte Carlo: 100000 units, He "
                    "normal weights on ReLU inputs, numpy seed 7, 5 standard errors; exact 1/2 by symmetry of w",
@@ -288,6 +317,23 @@ def _relu_properties(g):
                    maxout_special, "Notice that both ReLU and Leaky ReLU are a special case of this form (for "
                    "example, for ReLU we have $(w_1, b_1 = 0)$)"),
     ]
+
+
+def _dead_fraction(lr, seed, steps=30, n=256, d=10, hidden=200):
+    """Fraction of ReLU units inactive on every input after `steps` of full-batch gradient descent."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    y = np.sin(X[:, 0]) + 0.5 * X[:, 1] ** 2
+    W1, b1 = rng.standard_normal((d, hidden)) * np.sqrt(2 / d), np.zeros(hidden)
+    w2, b2 = rng.standard_normal(hidden) * np.sqrt(1 / hidden), 0.0
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            z = X @ W1 + b1
+            h = np.maximum(z, 0)
+            g = (h @ w2 + b2 - y) / n                    # d(mean squared error / 2) / d output
+            gh = np.outer(g, w2) * (z > 0)
+            W1, b1, w2, b2 = W1 - lr * X.T @ gh, b1 - lr * gh.sum(0), w2 - lr * h.T @ g, b2 - lr * g.sum()
+        return float(((X @ W1 + b1 > 0).sum(0) == 0).mean())
 
 
 def _relu_chain(v, wv, depth):
