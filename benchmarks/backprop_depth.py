@@ -24,7 +24,7 @@ from sympy.core.cache import clear_cache
 from symderiv.calculus import backprop
 from symderiv.calculus.backprop import chain_blocks, scalar_chain
 from symderiv.catalog import load_catalog
-from symderiv.emit.backprop_code import chain_module
+from symderiv.emit.backprop_code import chain_module, stable_chain
 
 DEPTHS = (8, 32, 128, 256)
 NAIVE_DEPTHS = (2, 4, 8, 12)
@@ -44,7 +44,7 @@ def derived(depth, activation):
     chain = scalar_chain(depth, activation)
     chain_module(chain, "benchmark")          # runs chain_blocks (cse per layer) and prints
     seconds = time.process_time() - start
-    return seconds, sum(sp.count_ops(e) for _, e in chain_blocks(chain))
+    return seconds, sum(sp.count_ops(e) for _, e in chain_blocks(stable_chain(chain)))
 
 
 def calls(depth, activation):

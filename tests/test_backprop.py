@@ -228,3 +228,23 @@ def test_cli_backprop_bad_input(args):
     r = run("backprop", *args)
     assert r.returncode == 2 and r.stdout == ""
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+SCALAR_ACTIVATIONS = [e.name for e in CAT.of_kind("activation") if not e.is_vector and len(e.variables) == 1]
+
+
+@pytest.mark.parametrize("activation", SCALAR_ACTIVATIONS)
+def test_every_scalar_activation_chain(activation):
+    """The emitted module for each activation: gradients = finite differences, finite and silent at +-800."""
+    import warnings
+
+    fn = load(chain_module(scalar_chain(2, activation), "#"))["loss_and_gradients"]
+    rng = np.random.default_rng(13)
+    x, t, w, b = rng.uniform(0.2, 1.5), rng.normal(), rng.uniform(0.3, 1.2, 2) * rng.choice([-1, 1], 2), rng.normal(size=2)
+    _, dw, db = fn(x, t, w, b)
+    np.testing.assert_allclose(dw, central(lambda: fn(x, t, w, b)[0], w), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(db, central(lambda: fn(x, t, w, b)[0], b), rtol=1e-5, atol=1e-7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = fn(np.array([-800.0, 800.0]), 0.0, [1.0, 1.0], [0.0, 0.0])
+    assert all(np.isfinite(o).all() for o in out)

@@ -8,6 +8,7 @@ Every expression is printed by `symderiv.emit.numpy_code.to_numpy` or
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import sympy as sp
 from symderiv.calculus.backprop import Chain, Layered, chain_blocks, layered
 from symderiv.calculus.network import CONVENTIONS, mlp2
 from symderiv.emit.latex import to_latex
-from symderiv.emit.numpy_code import to_numpy
+from symderiv.emit.numpy_code import stabilize, to_numpy
 
 TEMPLATES = Path(__file__).parent / "templates"
 MLP2_ACTIVATIONS = ("relu", "leaky_relu")
@@ -56,18 +57,42 @@ def chain_latex(chain: Chain) -> str:
         **_chain_parts(chain, to_latex, lambda p: rf"\frac{{\partial J}}{{\partial {to_latex(p)}}}"))
 
 
+def stable_chain(chain: Chain) -> Chain:
+    """The chain with a_l = f(z_l) and fp_l = f'(z_l) rewritten by `numpy_code.stabilize` (no overflow
+    in exp, log1p/expm1 where they help): done once for layer 1 and renamed per layer (linear in depth)."""
+    f1, fp1 = (stabilize(chain.forward[i][1]) for i in (1, 2))
+    rows = []
+    for l in range(chain.depth):
+        rename = {chain.z[0]: chain.z[l], chain.a[0]: chain.a[l]}
+        rows += [chain.forward[3 * l], (chain.a[l], f1.xreplace(rename)), (chain.fp[l], fp1.xreplace(rename))]
+    return dataclasses.replace(chain, forward=tuple(rows))
+
+
 def chain_module(chain: Chain, provenance: str) -> str:
     """A standalone NumPy module defining `loss_and_gradients(x, t, w, b) -> (loss, dw, db)`."""
     defaults = chain.activation.defaults()
     var, z = chain.activation.var, sp.Symbol("z", real=True)
-    body = [(str(name), to_numpy(expr)) for name, expr in chain_blocks(chain)]
+    body = [(str(name), to_numpy(expr)) for name, expr in chain_blocks(stable_chain(chain))]
+    uses_erf = any("_erf" in code for _, code in body)
     L = range(1, chain.depth + 1)
     return env().get_template("scalar_chain.py.jinja").render(
         provenance=provenance, depth=chain.depth, activation=chain.activation.name, convention=chain.convention,
         loss_text=sp.sstr(chain.loss), f_text=sp.sstr(chain.activation.expr.subs(defaults).subs(var, z)),
         fprime_text=sp.sstr(chain.fprime.subs(var, z)), body=body,
         w_names=[str(s) for s in chain.w], b_names=[str(s) for s in chain.b],
-        dw_names=[f"dw_{l}" for l in L], db_names=[f"db_{l}" for l in L])
+        dw_names=[f"dw_{l}" for l in L], db_names=[f"db_{l}" for l in L],
+        erf_runtime=_erf_runtime() if uses_erf else "")
+
+
+def _erf_runtime() -> str:
+    """The kernel modules' erf/erfc (scipy.special when importable, else their NumPy fallback)."""
+    from symderiv.emit import special
+    from symderiv.emit.numpy_kernels import environment
+
+    text = environment().get_template("numpy/runtime.py.jinja").render(
+        uses_erf=True, erfc_cheb=[repr(c) for c in special.erfc_chebyshev()],
+        erf_series=[repr(c) for c in special.erf_series()])
+    return text[text.index("# ----- erf and erfc"):]
 
 
 # ----- networks ---------------------------------------------------------------------------------
