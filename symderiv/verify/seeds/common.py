@@ -105,6 +105,15 @@ def all_of(**parts):
     return ev
 
 
+def relu_chain_slope(weight, depth, x0=1.0, h=1e-6):
+    """d a_L / d x at x0 by float64 central differences, for a_l = relu(weight * a_(l-1)), a_0 = x."""
+    def forward(v):
+        for _ in range(depth):
+            v = max(0.0, weight * v)
+        return v
+    return (forward(x0 + h) - forward(x0 - h)) / (2 * h)
+
+
 def _named(point):
     if point is None:
         return None

@@ -10,7 +10,7 @@ from symderiv.calculus.derivative import derivative
 from symderiv.catalog.initializers import fan_in, fan_out, spread
 from symderiv.symbols import t, w, x
 from symderiv.verify.numeric import DPS, branch, one_sided
-from symderiv.verify.seeds.common import all_of, check_equal, mc_agrees, refute_at, seed_claim
+from symderiv.verify.seeds.common import all_of, check_equal, mc_agrees, refute_at, relu_chain_slope, seed_claim
 from symderiv.verify.symbolic import check_identity
 
 S = "002"
@@ -154,7 +154,18 @@ def _relu_family(g):
                       negative_side=check_equal(branch(d, x, -1), gamma, [gamma]),
                       positive_side=check_equal(branch(d, x, 1), 1, [gamma]))
 
+    def weights_explode_vanish():
+        depth = 30
+        slopes = {wv: relu_chain_slope(wv, depth) for wv in (1.5, 0.5)}
+        return {"holds": slopes[1.5] > 1e5 and slopes[0.5] < 1e-8, "depth": depth,
+                "dy_dx_weight_1.5": slopes[1.5], "dy_dx_weight_0.5": slopes[0.5]}
+
     return [
+        seed_claim(S, "relu.weights_explode_vanish", "in a chain of 30 ReLU units a_l = relu(w a_(l-1)) with positive "
+                   "input, d a_L/d x = w^30: 1.9e5 for w = 1.5 (exploding), 9.3e-10 for w = 0.5 (vanishing)",
+                   "float64 central differences of the chain at x = 1", weights_explode_vanish,
+                   "With large weights, it is possible to have an exploding gradient and vanishing gradient when "
+                   "weights are small"),
         seed_claim(S, "relu.derivative_is_one", "relu'(z) = 1 (as written, for all z != 0)",
                    "exact value at z = -1 against the catalog derivative",
                    lambda: refute_at(sp.S.One, derivative(relu), {x: -1}, "seed", "relu_derivative"),

@@ -6,14 +6,15 @@ Chinese); statements say which reading is checked.
 
 from __future__ import annotations
 
+import mpmath
 import numpy as np
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative
 from symderiv.symbols import t, ts, x, xs, ys
-from symderiv.verify.numeric import branch, check_limit, one_sided
+from symderiv.verify.numeric import DPS, branch, check_limit, one_sided
 from symderiv.verify.seeds.common import (all_of, check_equal, check_zero, mc_agrees, random_points, refute_at,
-                                          seed_claim)
+                                          relu_chain_slope, seed_claim)
 from symderiv.verify.symbolic import check_identity
 
 S = "004"
@@ -82,6 +83,16 @@ def _squashing(g):
                 and sp.solve(sp.diff(dt, x), x) == [0], "tanh_prime_at_0": dt.subs(x, 0),
                 "sigmoid_prime_at_0": sp.simplify(d_sig.subs(x, 0)), "tanh_prime_at_3": float(dt.subs(x, 3))}
 
+    def zero_centred():
+        with mpmath.workdps(DPS):
+            means = {name: float(mpmath.quad(lambda v, f=f: f(v) * mpmath.npdf(v), [-mpmath.inf, 0, mpmath.inf]))
+                     for name, f in (("tanh", mpmath.tanh), ("sigmoid", lambda v: 1 / (1 + mpmath.exp(-v))))}
+        parts = all_of(tanh_odd=check_identity(sp.tanh(-x), -sp.tanh(x), x),
+                       sigmoid_reflection=check_identity(sig.subs(x, -x), 1 - sig, x))
+        parts["means_under_N01"] = means
+        parts["holds"] = parts["holds"] and abs(means["tanh"]) < 1e-30 and abs(means["sigmoid"] - 0.5) < 1e-30
+        return parts
+
     softsign = g("softsign")
     return [
         seed_claim(S, "sigmoid.range", "sigma(z) = 1/(1 + exp(-z)) takes values in (0, 1)",
@@ -107,6 +118,10 @@ def _squashing(g):
                    r"\tanh^2(z)"),
         seed_claim(S, "tanh.gradient_near_zero", "tanh' is largest at 0 (= 1, four times sigma'(0) = 1/4)",
                    "symbolic", gradient_near_zero, "输入在 0 点附近时，Gradient 较大，会对权重进行较大的调整；"),
+        seed_claim(S, "tanh.zero_centred", "tanh is odd, so its mean is 0 for symmetric inputs; sigma(-z) = "
+                   "1 - sigma(z), so the sigmoid's mean is 1/2 (z ~ N(0, 1): 0 and 0.5)", "symbolic identities; "
+                   "mpmath quadrature, 40 digits", zero_centred,
+                   "由于其激活值并不以 0 点为中心，而是 0 到 1 / 没有非 0 点问题；"),
         seed_claim(S, "softsign.definition", "softsign(z) = z/(1 + |z|) is the catalog's softsign (PyTorch)",
                    "symbolic", lambda: check_identity(x / (1 + sp.Abs(x)), softsign.expr, x),
                    r"$$\text{softsign}(z) = \frac{z}{1 + |z|}$$"),
@@ -236,9 +251,7 @@ def _relu_properties(g):
     def no_vanish_explode():
         depth, out = 30, {}
         for wv in (1.5, 0.5):
-            f = lambda v, wv=wv: _relu_chain(v, wv, depth)
-            h = 1e-6
-            out[wv] = (f(1 + h) - f(1 - h)) / (2 * h)
+            out[wv] = relu_chain_slope(wv, depth)
         holds = all(1e-3 < abs(v) < 1e3 for v in out.values())
         ev = {"holds": holds, "depth": depth, "dy_dx_weight_1.5": out[1.5], "dy_dx_weight_0.5": out[0.5]}
         if not holds:
@@ -334,12 +347,6 @@ def _dead_fraction(lr, seed, steps=30, n=256, d=10, hidden=200):
             gh = np.outer(g, w2) * (z > 0)
             W1, b1, w2, b2 = W1 - lr * X.T @ gh, b1 - lr * gh.sum(0), w2 - lr * h.T @ g, b2 - lr * g.sum()
         return float(((X @ W1 + b1 > 0).sum(0) == 0).mean())
-
-
-def _relu_chain(v, wv, depth):
-    for _ in range(depth):
-        v = max(0.0, wv * v)
-    return v
 
 
 # ----- softmax and the multinomial cross-entropy -----
