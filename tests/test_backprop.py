@@ -94,10 +94,14 @@ def test_mlp2_kink_conventions(networks):
         networks["mlp2_loss_and_grads"](x, t, A, B, C, D, activation="tanh")
 
 
-def test_mlp2_float32_batch_shapes(networks):
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu"])
+@pytest.mark.parametrize("convention", ["catalog", "seed000"])
+def test_mlp2_float32_stays_float32(networks, activation, convention):
     x, t, A, B, C, D = (a.astype(np.float32) for a in seed_net(4))
-    loss, grads = networks["mlp2_loss_and_grads"](x, t, A, B, C, D, activation="leaky_relu")
-    assert np.isfinite(loss) and all(grads[k].shape == v.shape for k, v in zip("ABCD", (A, B, C, D)))
+    loss, grads = networks["mlp2_loss_and_grads"](x, t, A, B, C, D, activation=activation, convention=convention, **REG)
+    assert np.isfinite(loss) and np.asarray(loss).dtype == np.float32
+    assert all(grads[k].shape == v.shape and grads[k].dtype == np.float32 for k, v in zip("ABCD", (A, B, C, D)))
+    assert networks["mlp2_forward"](x, A, B, C, D, activation=activation).dtype == np.float32
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "elu"])

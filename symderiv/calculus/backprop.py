@@ -318,7 +318,8 @@ def _backward_layer(layer, width, network, backward, grads, convention):
     if isinstance(layer, Activation):
         entry = with_convention(layer.entry, convention)
         fp = derivative(entry).subs(entry.var, sp.Symbol(layer.inputs, real=True))
-        backward.append((f"g_{layer.inputs}", sp.Symbol(gname, real=True) * fp))
+        # folded into the Piecewise: numpy.where(x <= 0, 0, g) rather than g * where(x <= 0, 0, 1)
+        backward.append((f"g_{layer.inputs}", sp.piecewise_fold(sp.Symbol(gname, real=True) * fp)))
         return
     X, W, b = _dense_parts(layer, width)
     G = _matrix(gname, width[layer.outputs])
