@@ -132,6 +132,25 @@ def cmd_backprop(args) -> int:
     return 0
 
 
+def cmd_notes(args) -> int:
+    from symderiv.build import BuildContext, render
+    from symderiv.notes import compile_all, require_tex, write_sources
+
+    require_tex()
+    out = Path(args.out)
+    results = _run_claims(args)
+    names = write_sources(render(BuildContext(_catalog(args), tuple(results))), out)
+    bad = 0
+    for doc in compile_all(out, names):
+        print(f"{doc.pdf}: {doc.pages} pages" if doc.ok else f"{doc.name}: FAILED (latexmk exit {doc.returncode})")
+        for line in doc.problems:
+            print(f"  {doc.name}.log: {line}", file=sys.stderr)
+        bad += not doc.ok
+    if bad:
+        print(f"{bad} of {len(names)} document(s) did not compile cleanly; see the logs in {out}", file=sys.stderr)
+    return 1 if bad else 0
+
+
 def _provenance():
     from symderiv.build import BuildContext
 
@@ -171,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--latex", action="store_true", help="print LaTeX")
     fmt.add_argument("--numpy", action="store_true", help="print a NumPy module with loss_and_gradients(x, t, w, b)")
     s.set_defaults(func=cmd_backprop, spec=None)
+
+    s = sub.add_parser("notes", help="compile the LaTeX documents to PDF with latexmk")
+    s.add_argument("--out", default="notes", help="output folder for the PDFs (default: notes)")
+    s.set_defaults(func=cmd_notes, spec=None)
     return p
 
 

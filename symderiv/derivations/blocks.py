@@ -27,7 +27,8 @@ class Bullets:
 
 @dataclass(frozen=True)
 class Equations:
-    """Displayed mathematics, aligned at `=`: rows of (lhs, rhs) or a single expression."""
+    """Displayed mathematics, aligned at `=`: rows of (lhs, rhs) or a single expression;
+    a row (None, term) continues the row above with `+ term` (for long sums)."""
 
     rows: tuple
     note: tuple = ()          # parts printed after the display ("where ...")

@@ -8,6 +8,7 @@ from sympy.printing.latex import LatexPrinter, accepted_latex_functions, greek_l
 SETTINGS = {"mul_symbol": None, "ln_notation": True}
 FUNCTION_NAMES = {"sigmoid": r"\sigma"}   # undefined functions printed as a symbol
 WORD = re.compile(r"[A-Za-z]{2,}[A-Za-z0-9_]*")   # a name, not a letter with sub/superscripts
+MODIFIED = re.compile(r"[A-Za-z](bar|hat|dot|ddot|tilde|vec|prime)")   # SymPy's accents: xbar is x with a bar
 
 
 class _Printer(LatexPrinter):
@@ -26,7 +27,8 @@ class _Printer(LatexPrinter):
         """A parameter named by a word prints as one word (negative_slope), not as negative with subscript slope."""
         name = expr.name
         base, _, suffix = name.partition("_")
-        if WORD.fullmatch(name) and base not in greek_letters_set and re.search("[A-Za-z]", suffix):
+        if (WORD.fullmatch(name) and base not in greek_letters_set and not MODIFIED.fullmatch(base)
+                and re.search("[A-Za-z]", suffix)):
             return r"\mathit{%s}" % name.replace("_", r"\_")
         return super()._print_Symbol(expr, style)
 

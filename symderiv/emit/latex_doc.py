@@ -31,7 +31,8 @@ STATUS_TEXT = {"verified": "verified", "refuted": "refuted", "failed": "check fa
 HIDDEN_EVIDENCE = ("tolerance", "fd_skipped_inputs", "error")
 FIRST_EVIDENCE = ("max_rel_error_mpmath", "max_rel_error_fd", "max_abs_error", "max_rel_error", "left_limit",
                   "right_limit", "n_points")
-ROUND_DIGITS = 10                # long SymPy Floats (SELU's constants) print with 10 digits
+ROUND_DIGITS = 10
+MAX_EVIDENCE_CHARS = 240        # longer evidence values are left to verification.json                # long SymPy Floats (SELU's constants) print with 10 digits
 
 _ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
             "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
@@ -111,8 +112,8 @@ def evidence_items(evidence: dict, limit=12) -> list:
     """(key, printed value) for the evidence worth printing (scalars, short lists, dicts)."""
     out = []
     for key in sorted(evidence, key=lambda k: (FIRST_EVIDENCE.index(k) if k in FIRST_EVIDENCE else 99, k)):
-        if key in HIDDEN_EVIDENCE or key == "counterexample":
-            continue
+        if key in HIDDEN_EVIDENCE or key == "counterexample" or len(str(evidence[key])) > MAX_EVIDENCE_CHARS:
+            continue   # long evidence stays in verification.json
         out.append((escape(key.replace("_", " ")), _value(evidence[key])))
     return out[:limit]
 
@@ -176,7 +177,7 @@ def item_view(item, doc_name: str, results: dict, files: dict, provenance: str =
     if isinstance(item, blocks.Bullets):
         return {"kind": "bullets", "items": [text(i) for i in item.items]}
     if isinstance(item, blocks.Equations):
-        rows = [f"{tex_math(r[0])} &= {tex_math(r[1])}" if isinstance(r, tuple) else tex_math(r) for r in item.rows]
+        rows = [_row(r) for r in item.rows]
         return {"kind": "equations", "rows": rows, "aligned": all(isinstance(r, tuple) for r in item.rows),
                 "note": text(item.note) if item.note else ""}
     if isinstance(item, blocks.ClaimBox):
@@ -196,6 +197,16 @@ def item_view(item, doc_name: str, results: dict, files: dict, provenance: str =
     if isinstance(item, blocks.Figure):
         return _figure_view(item, doc_name, files, provenance)
     raise TypeError(f"unknown block {type(item).__name__} in document {doc_name}")
+
+
+def _row(r) -> str:
+    """An aligned row `lhs &= rhs`; (None, term) continues the previous row with `+ term`."""
+    if not isinstance(r, tuple):
+        return tex_math(r)
+    rhs = tex_math(r[1])
+    if r[0] is None:
+        return rf"&\quad {'' if rhs.startswith('-') else '+ '}{rhs}"
+    return f"{tex_math(r[0])} &= {rhs}"
 
 
 def _figure_view(fig, doc_name, files, provenance) -> dict:
