@@ -293,6 +293,14 @@ def _leaky_claims(catalog):
                "(and dL/dB by the same without x1) " + read, "symbolic and exact at 32 points",
                change_fixed_residual,
                r"\frac{\partial L_{mse}}{\partial A} =(t - y)\cdot C \cdot \alpha (H(x_2)-1) \cdot x_1"),
+        _claim("000", "leaky_change_AB_same_weights", "for the same weights and input, switching ReLU -> Leaky ReLU "
+               "changes dL/dA by exactly (t - y) C alpha (H(x2) - 1) x1, with y the Leaky network's output (the "
+               "most favourable reading of y)", "numeric: mpmath.diff of both networks' losses at 4 seeded points "
+               "with some x2 < 0 (alpha = 0.01)", _change_AB_same_weights,
+               r"\frac{\partial L_{mse}}{\partial A} =(t - y)\cdot C \cdot \alpha (H(x_2)-1) \cdot x_1", expected=False,
+               correction="the output moves too (y_leaky - y_relu = C (alpha x2 (1 - H(x2)))), so the exact change is "
+               "the seed's term plus ((C^T (y_leaky - y_relu)) * H(x2)) x1^T, which is non-zero when negative and "
+               "positive hidden units share an output; the seed's lines hold at a fixed residual only"),
         _claim("000", "leaky_change_C", "ReLU -> Leaky ReLU leaves dL/dC unchanged", "numeric: mpmath.diff "
                "of both networks' losses at 4 seeded points with some x2 < 0 (alpha = 0.01)",
                _change_check("C"), r"\frac{\partial L_{mse}}{\partial C} = 0", expected=False,
@@ -326,6 +334,17 @@ def _leaky_claims(catalog):
                "Combined with the original gradient and multiplied by LeakyRelu's activation function, all "
                "previous gradients are (1+alpha) times larger."),
     ]
+
+
+def _change_AB_same_weights():
+    pts, relu = _ref("relu")
+    _, leaky = _ref("leaky")
+
+    def claimed(p):
+        v = _np(p, ALPHA)
+        return np.outer(v["C"].T @ (v["t"] - v["y"]) * ALPHA * (v["H"] - 1), v["x1"])
+
+    return _compare(claimed, lambda p: leaky[pts.index(p)]["A"] - relu[pts.index(p)]["A"], pts)
 
 
 def _change_check(name):
