@@ -116,7 +116,8 @@ def scalar_chain(depth: int, activation: str | Entry, convention: str = "catalog
     """Derive the scalar chain of `depth` layers of `activation` (parameters at their defaults).
 
     `convention` is ``catalog`` (relu'(0) = 0) or ``seed000`` (H(0) = 1). `params` override the
-    activation's defaults (validated). The loss is seed 001's ``(t - a_L)^2 / 2`` by default.
+    activation's defaults (validated); learnable or random slopes (PReLU, RReLU) take their default
+    (RReLU: its evaluation slope). The loss is seed 001's ``(t - a_L)^2 / 2`` by default.
     """
     catalog = catalog or load_catalog()
     entry = catalog.get(activation) if isinstance(activation, str) else activation
@@ -129,9 +130,8 @@ def _check_chain_args(depth, entry):
     if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= MAX_DEPTH:
         raise SymderivError(f"scalar_chain: depth must be an integer in [1, {MAX_DEPTH}], got {depth!r}")
     if entry.kind != "activation" or entry.is_vector or len(entry.variables) != 1:
-        raise SymderivError(f"scalar_chain: '{entry.name}' is not a scalar activation")
-    if any(p.learnable for p in entry.params) or entry.extra.get("random"):
-        pass  # evaluated at the default (PReLU's weight, RReLU's evaluation slope)
+        raise SymderivError(f"scalar_chain: '{entry.name}' is not a scalar activation (a scalar one from "
+                            "`symderiv list`, e.g. relu, sigmoid, tanh)")
 
 
 @lru_cache(maxsize=64)

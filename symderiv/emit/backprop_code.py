@@ -130,7 +130,7 @@ def networks_file(ctx) -> dict:
                 "output": derived[(a, "catalog")].network.output} for a in MLP2_ACTIVATIONS]
     doc_lay = derived[("leaky_relu", "catalog")]
     derivation = [(n, sp.sstr(e)) for n, e in doc_lay.backward]
-    kinks = {c: "; ".join(_kink_text(derived[("leaky_relu", c)], catalog, c)) for c in CONVENTIONS}
+    kinks = {c: "; ".join(_kink_text(catalog, c)) for c in CONVENTIONS}
     text = env().get_template("networks.py.jinja").render(
         provenance=ctx.provenance(), loss_text=sp.sstr(catalog.get("half_squared_error").expr),
         activations=MLP2_ACTIVATIONS, conventions=CONVENTIONS, negative_slope=repr(float(slope.default)),
@@ -139,7 +139,8 @@ def networks_file(ctx) -> dict:
     return {"numpy/networks.py": text}
 
 
-def _kink_text(lay, catalog, convention):
+def _kink_text(catalog, convention):
+    """The kink values a convention takes, as text for the module docstring."""
     from symderiv.calculus.derivative import derivative
     from symderiv.calculus.network import with_convention
     from symderiv.symbols import w, x
