@@ -7,6 +7,7 @@ User errors (SymderivError) print one line on stderr and exit 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -207,6 +208,12 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("symderiv: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:   # output piped into e.g. `head`: stop quietly, like other Unix tools
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ subgradient for convex and concave kinks). Declare a kink in the spec to choose 
 (relu's PyTorch convention max(0, x)' at 0 = 0: `kinks = [{ at = "0", value = "0" }]`).
 
 Candidate points are where a `where`/`max`/`min` condition or an `abs` argument vanishes, solved
-symbolically when that boundary is a polynomial of degree <= 2 in the variable (so they move
-with the parameters: `where(x > theta, ...)` has its kink at theta). One-sided values are found
+symbolically when that boundary is a polynomial of degree <= 2 in the variable or a small
+expression (at most MAX_SOLVE_OPS operations, e.g. exp(x) - 2), so they move with the parameters:
+`where(x > theta, ...)` has its kink at theta. One-sided values are found
 symbolically; where a side cannot be decided for symbolic parameters, the value is computed at
 the default parameters (documented in the kink's `why`). Other boundaries are not searched:
 declare those kinks, or the `NAME.kinks.complete` claim reports the undeclared point.
@@ -23,6 +24,7 @@ from symderiv.catalog.expr_parser import parse_expression
 from symderiv.errors import SymderivError
 
 MAX_KINKS = 16
+MAX_SOLVE_OPS = 8    # non-polynomial boundaries (exp(x) > 2) are solved only when this small
 MEAN = "user function: mean of the one-sided derivatives (torch.maximum/minimum split ties; torch.abs'(0) = 0)"
 WRT_NAMES = {"input": 0, "target": 1, "x": 0}
 
@@ -54,16 +56,24 @@ def boundaries(expr, var) -> list:
     gs += [a.args[0] for a in expr.atoms(sp.Abs) if a.args[0].has(var)]
     points = []
     for g in gs:
+        if not _solvable(g, var):
+            continue
         try:
-            poly = sp.Poly(g, var)
-        except sp.PolynomialError:
+            solutions = sp.solve(g, var)
+        except (NotImplementedError, ValueError, TypeError):
             continue
-        if not 1 <= poly.degree() <= 2:
-            continue
-        for p in sp.solve(g, var):
+        for p in solutions:
             if not p.has(sp.I) and p.is_real is not False and not any(_same(p, q) for q in points):
                 points.append(p)
     return points
+
+
+def _solvable(g, var) -> bool:
+    """Worth handing to sp.solve: a polynomial of degree 1 or 2 in `var`, or a small expression."""
+    try:
+        return 1 <= sp.Poly(g, var).degree() <= 2
+    except sp.PolynomialError:
+        return sp.count_ops(g) <= MAX_SOLVE_OPS
 
 
 def _derived(expr, var, at, defaults):
