@@ -85,7 +85,12 @@ def load_spec(path) -> tuple:
 
 def _read(path: Path) -> dict:
     try:
-        raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+        if not path.is_file():   # a folder, a device (/dev/zero), a FIFO: refuse before reading
+            raise SymderivError(f"cannot read spec {_s(str(path))}: "
+                                f"{'no such file' if not path.exists() else 'not a regular file'}")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        raw = raw if len(raw) <= MAX_FILE_BYTES else None
     except OSError as exc:
         raise SymderivError(f"cannot read spec {_s(str(path))}: {exc.strerror or exc}") from None
     except ValueError as exc:   # e.g. an embedded NUL byte in the path
