@@ -55,7 +55,7 @@ def _saturating(catalog):
                 legend="south east")
     fig = Figure("depth", (plot,), ("RMS norm of the gradient with respect to the pre-activations of each layer, "
                                     "relative to the last layer, in a 50-layer network of width 64 "
-                                    "(Xavier-normal weights, 256 Gaussian inputs, NumPy seed 0)."),
+                                    "(Xavier-normal weights, 128 Gaussian inputs, NumPy seed 0)."),
                  data={"norm": table})
     first = {n: table[1][i + 1] for i, n in enumerate(DEPTH_ACTS)}
     sig = catalog.get("sigmoid")

@@ -70,7 +70,7 @@ def init_variance(initializer, n):
 
 
 @lru_cache(maxsize=None)
-def gradient_norm_by_depth(activations, initializer, depth=50, width=64, batch=256, seed=0):
+def gradient_norm_by_depth(activations, initializer, depth=50, width=64, batch=128, seed=0):
     """Rows (layer, one column per activation): the RMS norm of dL/dz_l through a `depth`-layer MLP,
     relative to its value at the last layer.
 
