@@ -23,13 +23,16 @@ def _params(entry):
 
 def _entry_items(entry):
     ref = (Url(entry.reference),) if entry.reference.startswith("http") else (entry.reference,)
-    items = [P(entry.description[0].upper() + entry.description[1:] + ". Reference: ", *ref, "."),
-             E((_f(entry), entry.expr))]
+    intro = entry.description[0].upper() + entry.description[1:] + ". Reference: "
     if entry.is_vector:
-        items += [P("Its derivative with respect to ", entry.var, " (the first column of the Jacobian):"),
-                  E((sp.Derivative(_f(entry), entry.var), derivative(entry)))]
+        comps = [sp.Symbol(f"f_{i + 1}") for i in range(len(entry.expr))]
+        items = [P(intro, *ref, ". Its components, written ", comps[0], ", ..., ", comps[-1], ", are"),
+                 E(*[(c, e) for c, e in zip(comps, entry.expr)]),
+                 P("Their derivatives with respect to ", entry.var, " (the first column of the Jacobian):"),
+                 E(*[(sp.Derivative(c, entry.var), e) for c, e in zip(comps, derivative(entry))])]
     else:
-        items += [P("Derivative, as derived by SymPy with the kink values below:")]
+        items = [P(intro, *ref, "."), E((_f(entry), entry.expr)),
+                 P("Derivative, as derived by SymPy with the kink values below:")]
         items += [E((sp.Derivative(_f(entry), v), derivative(entry, v))) for v in entry.variables]
     form = output_form(entry)
     if form is not None:
