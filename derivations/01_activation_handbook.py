@@ -93,13 +93,19 @@ def _conventions(catalog):
                  align="l l l p:0.2 p:0.33", caption="The value of the derivative at each kink.")
 
 
+def _value(v):
+    """Exact where SymPy finds an exact value, else 10 digits (SELU's constants are floats)."""
+    v = sp.simplify(v)
+    return sp.Float(v, 10) if v.has(sp.Float) else v
+
+
 def _at_zero(catalog):
     rows = []
     for e in catalog.of_kind("activation"):
         if e.is_vector or len(e.variables) > 1:
             continue
         s = {**e.defaults(), e.var: 0}
-        rows.append((e.name, sp.nsimplify(e.expr.subs(s)), sp.nsimplify(derivative(e).subs(s))))
+        rows.append((e.name, _value(e.expr.subs(s)), _value(derivative(e).subs(s))))
     return Table(("function", "value at 0", "derivative at 0"), tuple(rows), align="l c c",
                  caption="Values at the origin, default parameters (exact where SymPy finds them).")
 
