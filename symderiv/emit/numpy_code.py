@@ -150,10 +150,15 @@ def to_numpy(expr, stable=False, variables=()) -> str:
 
 # ----- stabilize: rewrites of the mathematics -------------------------------------------------
 
-def stabilize(expr, variables=()):
-    """`expr` rewritten for floating point (see the module docstring); equal as mathematics."""
+def stabilize(expr, variables=(), two_sided=True):
+    """`expr` rewritten for floating point (see the module docstring); equal as mathematics.
+
+    `two_sided=False` skips the exp(-|u|) rewrite (the caller checks that the direct form is accurate:
+    1/(1 + exp(-x)) is, once its overflow warning is silenced; exp(x)/(1 + exp(x))^2 is not).
+    """
     expr = _erfc_rule(expr)
-    expr = _map_pieces(expr, _two_sided)
+    if two_sided:
+        expr = _map_pieces(expr, _two_sided)
     expr = optimize(expr, [expm1_opt, log1p_opt])
     return _nan_branch(expr, variables)
 
@@ -217,8 +222,12 @@ def _two_sided(expr):
     """A bounded function of exp(u) as Piecewise((f(1/z), u >= 0), (f(z), True)) with z = exp(-|u|)."""
     if not expr.has(sp.exp, sp.tanh):
         return expr
-    rewritten = expr.replace(lambda e: isinstance(e, sp.tanh) and e.args[0].has(sp.exp, sp.log) or
-                             isinstance(e, sp.tanh) and _tanh_in_tail(expr), lambda e: e.rewrite(sp.exp))
+    in_tail = _tanh_in_tail(expr)
+
+    def to_exp(e):
+        return isinstance(e, sp.tanh) and (in_tail or e.args[0].has(sp.exp, sp.log))
+
+    rewritten = expr.replace(to_exp, lambda e: e.rewrite(sp.exp))
     base = _exp_base(rewritten)
     if base is None:
         return expr
@@ -294,7 +303,7 @@ def _nan_branch(expr, variables):
         tested = set().union(*[c.free_symbols for _, c in pieces]) & set(variables)
         if cond != sp.true or tested <= last.free_symbols:
             return pw
-        rest = sp.And(*[c.negated for _, c in pieces])
+        rest = sp.And(*[sp.to_nnf(sp.Not(c)) for _, c in pieces])
         return sp.Piecewise(*pieces, (NanUnless(last, rest), True), evaluate=False)
 
     expr = expr.replace(lambda e: isinstance(e, sp.Piecewise), rule)
@@ -304,9 +313,9 @@ def _nan_branch(expr, variables):
     return expr
 
 
-def kernel_source(exprs, variables=()) -> tuple:
+def kernel_source(exprs, variables=(), two_sided=True) -> tuple:
     """(assignment lines, result expressions) for `exprs`, stabilized and shared by `sympy.cse`."""
-    exprs = [fold_constants(stabilize(e, variables)) for e in exprs]
+    exprs = [fold_constants(stabilize(e, variables, two_sided)) for e in exprs]
     names = sp.numbered_symbols("t", real=True)
     assigned, reduced = sp.cse(exprs, symbols=names, order="canonical")
     printer = StableNumPyPrinter(SETTINGS)

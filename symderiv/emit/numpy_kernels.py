@@ -44,6 +44,7 @@ IMPLEMENTATION_ONLY = {
     "threshold": "accepted for PyTorch's signature; the stable formula is exact for every x, so unused",
 }
 LOSS_ARGS = {"y": "input", "t": "target"}
+GRAD = sp.Symbol("grad_output", real=True)
 SAMPLE = "sample"
 TRAINING_DEFAULT = {"inference_expr": True, "train_expr": False}   # which extra key the entry has
 
@@ -74,9 +75,9 @@ def _grad_vars(entry):
     return list(entry.variables) if entry.kind == "activation" else [entry.var]
 
 
-def _body(name, args, exprs, variables, grad=False):
+def _body(name, args, exprs, variables, grad=False, two_sided=True):
     """A kernel body: cse lines and printed results (times grad_output for a backward body)."""
-    lines, results = kernel_source(exprs, variables)
+    lines, results = kernel_source(exprs, variables, two_sided)
     body = {"fn": name, "args": ", ".join(args), "lines": lines, "results": results, "n": len(exprs)}
     return _finish(body, grad)
 
@@ -89,23 +90,23 @@ def _finish(body, grad, saturate=None):
     return body
 
 
-def _saturation(entry, exprs, body, grad):
+def _saturation(entry, exprs, body, grad, wrap_grad=False):
     """Add `_saturate` to results that are nan for a huge or infinite input (inf*0 in floating point).
 
     The body is run (NumPy only, the fallback erf) at +-inf and huge finite inputs with the default
     parameters; where a result is nan, its SymPy limits at x -> -oo and x -> +oo replace the nan.
     Only single-input entries are probed; a limit SymPy cannot find (or an infinite one) leaves nan.
     """
-    if len(entry.variables) != 1 or not _probe_nan(entry, body, grad):
+    if not _probe_nan(entry, body, grad):
         return body
     x = entry.var
     limits = []
-    for e in exprs:
+    for e in exprs:   # a backward expression carries grad_output: its limit does too
         ends = []
         for end in (-sp.oo, sp.oo):
             ends.append(_limit(entry, e, x, end))
         limits.append((x.name, *ends))
-    return _finish(body, grad, limits)
+    return _finish(body, wrap_grad, limits)
 
 
 def _limit(entry, expr, x, end):
@@ -126,7 +127,11 @@ PROBES = {"float64": (numpy.inf, 1.7976931348623157e308, 1e308, 1e300, 1e200, 1e
 
 
 def _probe_nan(entry, body, grad) -> bool:
-    """True if the body gives nan for some huge or infinite (not nan) input, in float64 or float32."""
+    """True if the body gives nan for some huge or infinite (not nan) input, in float64 or float32.
+
+    Only single-input entries are probed (False for the others)."""
+    if len(entry.variables) != 1:
+        return False
     ns = _probe_namespace()
     exec(environment().get_template("numpy/body.py.jinja").render(b=body), ns)
     fn = ns[body["fn"]]
@@ -191,14 +196,65 @@ def _bodies(entry, tag, variables, extra_args=()):
     """Forward and backward bodies of `entry` under the function-name suffix `tag`."""
     ordered = sorted(entry.symbolic_params, key=lambda p: not p.learnable)   # array parameters first
     args = [v.name for v in entry.variables] + list(extra_args) + [p.name for p in ordered]
-    fwd = _body(f"_{entry.name}{tag}_forward", args, [entry.expr], variables)
+    probe = not extra_args and len(entry.variables) == 1 and not any(p.learnable for p in entry.params)
+    fwd = _choose(entry, f"_{entry.name}{tag}_forward", args, [entry.expr], variables, False, probe)
     wrt = _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]
     grads = [derivative(entry, v) for v in wrt]
-    bwd = _body(f"_{entry.name}{tag}_backward", ["grad_output"] + args, grads, variables, grad=True)
-    if not extra_args:
-        fwd = _saturation(entry, [entry.expr], fwd, False)
-        bwd = _saturation(entry, grads, bwd, True)
+    # grad_output moved into the branches of a Piecewise: where(x <= 0, 0, grad_output), no product
+    folded = [sp.piecewise_fold(GRAD * d) if d.has(sp.Piecewise) else GRAD * d for d in grads]
+    bwd = _choose(entry, f"_{entry.name}{tag}_backward", ["grad_output"] + args, folded, variables, True, probe)
     return fwd, bwd
+
+
+def _choose(entry, name, args, exprs, variables, grad, probe):
+    """The direct formulation if it is accurate at the probe points, else the two-sided one.
+
+    Direct forms are cheaper (sigmoid = 1/(1 + exp(-x)): 3 operations, against 8 for the
+    two-sided form) and often exact in the limits once warnings are silenced; where one fails
+    (nan, or 0 for a tiny value: exp(x)/(1 + exp(x))^2 at x = 400) the two-sided form is used.
+    The acceptance bound is loose (`PROBE_ULPS`) so the choice does not depend on last-bit
+    differences between machines; the tests then hold every kernel to the dtype tolerances.
+    """
+    candidates = (False, True) if probe else (True,)
+    for two_sided in candidates:
+        body = _body(name, args, exprs, variables, two_sided=two_sided)
+        if probe:
+            body = _saturation(entry, exprs, body, grad)
+        if two_sided or _accurate(entry, body, exprs, grad):
+            return body
+    raise AssertionError("unreachable")
+
+
+PROBE_GRID = (0.0, 1e-300, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 50.0, 88.0, 100.0, 300.0, 700.0, 1000.0,
+              1e10, 1e300, numpy.inf)
+PROBE_ULPS = 1000.0
+
+
+def _accurate(entry, body, exprs, grad) -> bool:
+    """Every result within PROBE_ULPS of the mpmath reference on +-PROBE_GRID, in float64 and float32."""
+    from symderiv.verify.kernels import evaluate, ulp_errors
+
+    ns = _probe_namespace()
+    exec(environment().get_template("numpy/body.py.jinja").render(b=body), ns)
+    fn = ns[body["fn"]]
+    subs = {**entry.defaults(), GRAD: 1}
+    refs_fn = [sp.lambdify(entry.variables, e.subs(subs), modules="mpmath") for e in exprs]
+    ordered = sorted(entry.symbolic_params, key=lambda p: not p.learnable)
+    x64 = numpy.array([s * v for v in PROBE_GRID for s in (1, -1)])
+    x64 = x64[numpy.isfinite(x64)]   # +-inf: mpmath gives nan for inf/inf; the limits are tested apart
+    refs = evaluate(refs_fn, x64[:, None])
+    for dtype in ("float64", "float32"):
+        with numpy.errstate(all="ignore"):
+            keep = x64.astype(dtype).astype(numpy.float64) == x64   # the grid points this dtype holds
+            x = x64[keep].astype(dtype)
+            params = [numpy.dtype(dtype).type(float(p.default)) for p in ordered]
+            results = fn(*(([numpy.ones_like(x)] if grad else []) + [x] + params))
+        for r, ref in zip(results if body["n"] > 1 else (results,), refs):
+            ref = [v for v, k in zip(ref, keep) if k]
+            errs = ulp_errors(numpy.broadcast_to(r, x.shape), ref, x, dtype)
+            if not (errs <= PROBE_ULPS).all():
+                return False
+    return True
 
 
 def _derivative_texts(entry):
@@ -228,7 +284,7 @@ def kernel_model(entry) -> dict:
         "reference": _doc(entry.reference), "torch": entry.torch,
         "inputs": [names[v] for v in entry.variables], "params": _params(entry),
         "style": "vector" if entry.name in HAND_STRUCTURED else "random" if "random" in entry.extra else entry.kind,
-        "hand": HAND_STRUCTURED.get(entry.name), "variant": None,
+        "hand": HAND_STRUCTURED.get(entry.name), "variant": None, "example": _example(entry, names),
     }
     model.update(_signature(entry, model))
     if model["style"] == "vector":
@@ -251,6 +307,16 @@ def kernel_model(entry) -> dict:
     if entry.name in VARIANTS:
         model["variant"] = dict(zip(("function", "option", "value", "base"), VARIANTS[entry.name]))
     return model
+
+
+def _example(entry, names) -> str:
+    """A call that runs (printed in the docstring)."""
+    if entry.name in HAND_STRUCTURED:
+        args = ["numpy.array([[1.0, 2.0, 3.0]])"] + (["numpy.array([[0.0, 0.0, 1.0]])"] if entry.kind == "loss" else [])
+    else:
+        args = ["numpy.linspace(-3.0, 3.0, 7)" if entry.kind != "loss" or names[v] == "input"
+                else "numpy.full(7, 0.5)" for v in entry.variables]
+    return f"{entry.name}({', '.join(args)})"
 
 
 def _signature(entry, model) -> dict:

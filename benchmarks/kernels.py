@@ -1,0 +1,135 @@
+"""Forward + backward time of each elementwise NumPy kernel on 10^7 elements, as ratios.
+
+For every generic elementwise activation (see symderiv/emit/numpy_kernels.py), in float64 and
+float32, one run measures (best of REPEAT, wall clock):
+  ours      generated/numpy kernel: NAME(x) + NAME_backward(g, x)
+  lambdify  sympy.lambdify(x, expr / derivative, "numpy") of the same catalog expressions: f(x) + g*d(x)
+  torch     torch.nn.functional.NAME forward + autograd backward, torch.set_num_threads(1) (when installed)
+  floor     np.add(x, 1, out=y): the memory floor (one read, one write)
+and prints ours/lambdify, ours/torch and ours/floor, then geometric means.
+Targets (issue 3): geomean <= 2.0x torch (no kernel over 4x) and <= 0.6x lambdify, in both dtypes.
+
+Run: python benchmarks/kernels.py [--n N] [--repeat R] [NAME ...]
+The kernels are rendered from the catalog into a temporary folder (no generated/ needed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import math
+import sys
+import tempfile
+import time
+
+import numpy as np
+import sympy as sp
+
+from symderiv.calculus.derivative import derivative
+from symderiv.catalog import load_catalog
+from symderiv.verify.kernels import elementwise, load_modules
+
+
+def best(fns, repeat):
+    """Best wall time of each closure (None stays None), interleaved round by round so load from
+    other processes hits all of them alike."""
+    times = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, ts in zip(fns, times):
+            if fn is not None:
+                t0 = time.perf_counter()
+                fn()
+                ts.append(time.perf_counter() - t0)
+    return [min(ts) if ts else None for ts in times]
+
+
+def torch_case(entry, x, g):
+    """A closure running torch forward + backward for `entry`, or None without torch or a counterpart."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    if not entry.torch or len(entry.variables) != 1 or entry.kind != "activation":
+        return None
+    torch.set_num_threads(1)
+    f = getattr(torch.nn.functional, entry.torch)
+    kw = {"approximate": "tanh"} if entry.name == "gelu_tanh" else {}
+    if entry.name == "prelu":
+        kw = {"weight": torch.tensor([0.25], dtype=torch.from_numpy(x).dtype)}
+    tx, tg = torch.from_numpy(x).clone().requires_grad_(True), torch.from_numpy(g)
+
+    def run():
+        tx.grad = None
+        f(tx, **kw).backward(tg)
+
+    return run
+
+
+def lambdify_case(entry, x, g):
+    subs = entry.defaults()
+    modules = ["scipy", "numpy"] if importlib.util.find_spec("scipy") else ["numpy"]   # erf for gelu
+    f = sp.lambdify(entry.var, entry.expr.subs(subs), modules)
+    d = sp.lambdify(entry.var, derivative(entry).subs(subs), modules)
+
+    def run():
+        with np.errstate(all="ignore"):
+            f(x)
+            g * d(x)
+
+    return run
+
+
+def ours_case(mods, entry, x, g):
+    f, b = getattr(mods[entry.kind], entry.name), getattr(mods[entry.kind], entry.name + "_backward")
+
+    def run():
+        f(x)
+        b(g, x)
+
+    return run
+
+
+def gmean(values):
+    values = [v for v in values if v is not None]
+    return math.exp(sum(map(math.log, values)) / len(values)) if values else float("nan")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=10**7)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("names", nargs="*")
+    args = ap.parse_args(argv)
+    catalog = load_catalog()
+    entries = [e for e in elementwise(catalog) if e.kind == "activation" and len(e.variables) == 1
+               and (not args.names or e.name in args.names)]
+    rng = np.random.default_rng(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        mods = load_modules(tmp, catalog)
+        ratios = {}
+        print(f"n = {args.n}, best of {args.repeat}; times in ms; ratios are ours / other")
+        print(f"{'kernel':14s} {'dtype':8s} {'ours':>8s} {'lambdify':>9s} {'torch':>8s} {'floor':>7s}"
+              f" {'/lambdify':>10s} {'/torch':>7s} {'/floor':>7s}")
+        for dtype in ("float64", "float32"):
+            x = (4 * rng.standard_normal(args.n)).astype(dtype)
+            g = rng.standard_normal(args.n).astype(dtype)
+            y = np.empty_like(x)
+            for entry in entries:
+                cases = [ours_case(mods, entry, x, g), lambdify_case(entry, x, g), torch_case(entry, x, g),
+                         lambda: np.add(x, 1, out=y)]
+                ours, lam, tt, floor = best(cases, args.repeat)
+                r = (ours / lam, ours / tt if tt else None, ours / floor)
+                ratios[(entry.name, dtype)] = r
+                print(f"{entry.name:14s} {dtype:8s} {1e3 * ours:8.1f} {1e3 * lam:9.1f} "
+                      f"{1e3 * tt if tt else float('nan'):8.1f} {1e3 * floor:7.1f} {r[0]:10.2f} "
+                      f"{r[1] if r[1] else float('nan'):7.2f} {r[2]:7.1f}", flush=True)
+        for dtype in ("float64", "float32"):
+            rs = [v for (n, d), v in ratios.items() if d == dtype]
+            worst = max((v[1] or 0, n) for (n, d), v in ratios.items() if d == dtype)
+            print(f"geomean {dtype}: ours/lambdify {gmean([r[0] for r in rs]):.2f}, ours/torch "
+                  f"{gmean([r[1] for r in rs]):.2f} (worst {worst[0]:.2f} {worst[1]}), ours/floor {gmean([r[2] for r in rs]):.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
