@@ -130,7 +130,10 @@ def _layers(catalog):
         "The general layer equations",
         P("For a network of dense layers the same recursion runs on whole arrays. Rows of ",
           sp.Symbol("x"), " are the N samples; a dense layer computes ",
-          sp.Eq(sp.Symbol("z_l"), sp.Symbol("a_{l-1}") * sp.Symbol("W_l^T") + sp.Symbol("b_l"), evaluate=False),
+          sp.Eq(sp.Symbol("z_l"),
+                sp.MatAdd(sp.MatMul(sp.MatrixSymbol("a_{l-1}", sp.Symbol("N"), sp.Symbol("m")),
+                                    sp.MatrixSymbol("W_l", sp.Symbol("n_l"), sp.Symbol("m")).T),
+                          sp.MatrixSymbol("b_l", sp.Symbol("N"), sp.Symbol("n_l")), evaluate=False), evaluate=False),
           " and an activation ", sp.Eq(sp.Symbol("a_l"), sp.Function("f")(sp.Symbol("z_l")), evaluate=False),
           " element by element. For a three-layer sigmoid network with the loss averaged over the batch, the "
           "forward pass is"),

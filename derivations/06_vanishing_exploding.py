@@ -29,8 +29,8 @@ def _deep_linear():
     return S(
         "Deep linear networks",
         P("Without activation functions a network is a product of matrices, ",
-          sp.Eq(sp.Symbol("a_L"), sp.Symbol("W_L") * sp.Symbol("W_{L-1}") * sp.Symbol("W_1") * sp.Symbol("x"),
-                evaluate=False),
+          sp.Eq(sp.Symbol("a_L"), sp.MatMul(*[sp.MatrixSymbol(n, 2, 2) for n in ("W_L", "W_{L-1}")], evaluate=False),
+                evaluate=False), " ... ", sp.MatMul(sp.MatrixSymbol("W_1", 2, 2), sp.MatrixSymbol("x", 2, 1)),
           ". The source takes two inputs, square hidden weights ", sp.Eq(sp.Symbol("W_l"), W, evaluate=False),
           " and one output. SymPy multiplies it out for L = 4:"),
         E((sp.Symbol("a_4"), sp.MatMul(WL, W, W, W, x, evaluate=False)), (sp.Symbol("a_4"), sp.factor(out))),
