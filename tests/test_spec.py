@@ -140,6 +140,7 @@ BAD = [
     ("[activation.lambda]\nexpr = 'x'", "reserved"),
     ("[activation.np]\nexpr = 'x'", "reserved"),
     ("[activation.f_backward]\nexpr = 'x'", "reserved"),
+    ("[activation.rrelu_sample]\nexpr = 'x'", "reserved"),
     ("[activation.\"a-b\"]\nexpr = 'x'", "not an identifier"),
     ("[activation.\"a b\"]\nexpr = 'x'", "not an identifier"),
     ("[activation.\"\\u00e9\"]\nexpr = 'x'", "not an identifier"),

@@ -21,7 +21,7 @@ kinks = [ { at = "target", value = "0" } ]   # optional: the derivative's value 
 - Names (entries and parameters) are ASCII identifiers of at most 40 characters, not Python
   keywords or built-ins, not names of the catalog, the expression language (exp, max, pi, e...),
   the variables or the kernel modules' own names (np, grad_output, reduction, ...); entry names do
-  not end in `_backward`; parameters are not named x, y, t, w or f (the calculus's symbols).
+  not end in `_backward` or `_sample`; parameters are not named x, y, t, w or f (the calculus's symbols).
 Every problem is one `SymderivError` line naming the file, the table and the key.
 """
 
@@ -54,6 +54,7 @@ VARIABLES = {"activation": {"x": x}, "loss": {"input": y, "target": t}}
 ENTRY_KEYS = {"expr", "params", "description", "kinks"}
 PARAM_KEYS = {"default", "low", "high", "open_low", "open_high", "doc"}
 # names the generated code and the symbol table already use
+KERNEL_SUFFIXES = ("_backward", "_sample")   # the kernel modules define NAME_backward, NAME_sample
 SYMBOLS = {"x", "y", "t", "w", "f"}   # symbol names used by the catalog and the calculus (parameters only)
 RESERVED = ({"x", "input", "target", "np", "numpy", "scipy", "math", "special",
              "sympy", "mpmath", "torch", "grad_output", "reduction", "training", "rng", "axis", "dtype", "out"}
@@ -134,7 +135,7 @@ def _check_name(name, where, entry=False):
     if not isinstance(name, str) or not NAME.match(name):
         raise SymderivError(f"{where}: {_s(str(name))} is not an identifier "
                             "(ASCII letter, then letters, digits, _; at most 40 characters)")
-    if name in RESERVED or (entry and name.endswith("_backward")) or (not entry and name in SYMBOLS):
+    if name in RESERVED or (entry and name.endswith(KERNEL_SUFFIXES)) or (not entry and name in SYMBOLS):
         raise SymderivError(f"{where}: {_s(name)} is reserved (a built-in, a keyword, a variable, "
                             "a function of the expression language or a kernel name)")
 
