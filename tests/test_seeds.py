@@ -140,9 +140,10 @@ def errata_text():
 def test_errata_lists_every_refuted_claim_and_starts_with_provenance():
     text, ctx = errata_text()
     assert text.splitlines()[0] == "% " + ctx.provenance()
+    plain = text.replace(r"\allowbreak{}", "")
     for r in seed_results():
         if r.status == "refuted":
-            assert r.claim.id.replace("_", r"\_") in text
+            assert r.claim.id.replace("_", r"\_") in plain
     for file in SEEDS.values():
         n = sum(r.claim.source == file and r.status == "refuted" for r in seed_results())
         assert f"What does not hold ({n})" in text
@@ -150,6 +151,7 @@ def test_errata_lists_every_refuted_claim_and_starts_with_provenance():
 
 def test_quote_tex_escapes_and_maps():
     assert quote_tex(r"$\alpha$ & 50% α “x”") == r"\$\textbackslash{}alpha\$ \& 50\% \ensuremath{\alpha} ``x''"
+    assert quote_tex("a=b") == r"a=\allowbreak{}b"
     assert quote_tex("测试阶段: α_{ji}") == r"[CJK]: \ensuremath{\alpha}\_\{ji\}"
 
 

@@ -35,11 +35,13 @@ CHARS = {
     "θ": r"\ensuremath{\theta}", "≪": r"\ensuremath{\ll}", "“": "``", "”": "''", "‘": "`", "’": "'",
     "…": r"\ldots{}", "–": "--", "—": "---",
 }
+BREAK_AFTER = "=+*/,;("     # a long formula quoted in typewriter type may break after these
 CJK_START = 0x2E80           # CJK radicals, kana, ideographs, full-width forms all lie above this
 
 
 def quote_tex(text: str) -> str:
-    """A verbatim quote as TeX text: escaped, known symbols mapped, each CJK run replaced by [CJK]."""
+    """A verbatim quote as TeX text: escaped, known symbols mapped, each CJK run replaced by [CJK];
+    line breaks allowed after the characters of BREAK_AFTER."""
     out, in_cjk = [], False
     for ch in text:
         if ord(ch) >= CJK_START:
@@ -49,7 +51,14 @@ def quote_tex(text: str) -> str:
             continue
         in_cjk = False
         out.append(CHARS[ch] if ch in CHARS else escape(ch))
+        if ch in BREAK_AFTER:
+            out.append(r"\allowbreak{}")
     return "".join(out)
+
+
+def breakable_id(claim_id: str) -> str:
+    """A claim id as TeX text that may break after "." and "_"."""
+    return escape(claim_id).replace(".", r".\allowbreak{}").replace(r"\_", r"\_\allowbreak{}")
 
 
 def _short(v) -> str:
@@ -72,7 +81,7 @@ def _short(v) -> str:
 def claim_entry(result, formulas) -> dict:
     c, ev = result.claim, result.evidence
     return {
-        "id": escape(c.id), "statement": escape(c.statement), "method": escape(c.method),
+        "id": breakable_id(c.id), "statement": escape(c.statement), "method": escape(c.method),
         "status": escape(result.status), "quote": quote_tex(c.quote or ""),
         "counterexample": escape(_short(ev["counterexample"])) if "counterexample" in ev else "",
         "correction": escape(c.correction or ""), "error": escape(str(ev.get("error", ""))[:300]),
