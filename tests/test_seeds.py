@@ -6,7 +6,6 @@ import math
 import random
 import shutil
 import subprocess
-from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 

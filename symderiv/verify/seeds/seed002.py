@@ -8,7 +8,7 @@ import sympy as sp
 
 from symderiv.calculus.derivative import derivative
 from symderiv.catalog.initializers import fan_in, fan_out, spread
-from symderiv.symbols import t, w, x
+from symderiv.symbols import w, x
 from symderiv.verify.numeric import DPS, branch, one_sided
 from symderiv.verify.seeds.common import all_of, check_equal, mc_agrees, refute_at, relu_chain_slope, seed_claim
 from symderiv.verify.symbolic import check_identity

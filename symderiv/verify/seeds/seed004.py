@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative
-from symderiv.symbols import t, ts, x, xs, ys
+from symderiv.symbols import ts, x, xs, ys
 from symderiv.verify.numeric import DPS, branch, check_limit, one_sided
 from symderiv.verify.seeds.common import (all_of, check_equal, check_zero, mc_agrees, random_points, refute_at,
                                           relu_chain_slope, seed_claim)
