@@ -106,6 +106,14 @@ class StableNumPyPrinter(NumPyPrinter):
         """The default branch of a Piecewise where nan would otherwise fall through to a constant."""
         return f"numpy.where({self._print(expr.args[1])}, {self._print(expr.args[0])}, numpy.nan)"
 
+    def _print_Max(self, expr):
+        """Nested binary numpy.maximum (SymPy's default stacks the operands for numpy.amax); keeps nan."""
+        return self._logical("numpy.maximum", expr.args)
+
+    def _print_Min(self, expr):
+        """Nested binary numpy.minimum (see `_print_Max`)."""
+        return self._logical("numpy.minimum", expr.args)
+
     def _print_And(self, expr):
         """Nested binary numpy.logical_and: `.reduce` over a tuple first stacks every operand into one array."""
         return self._logical("numpy.logical_and", expr.args)
@@ -157,10 +165,32 @@ def stabilize(expr, variables=(), two_sided=True):
     1/(1 + exp(-x)) is, once its overflow warning is silenced; exp(x)/(1 + exp(x))^2 is not).
     """
     expr = _erfc_rule(expr)
+    expr = expr.replace(lambda e: isinstance(e, sp.Piecewise), _clip_rule)
     if two_sided:
         expr = _map_pieces(expr, _two_sided)
     expr = optimize(expr, [expm1_opt, log1p_opt])
     return _nan_branch(expr, variables)
+
+
+def _clip_rule(pw):
+    """Piecewise((a, x < a), (b, x > b), (x, True)) -> Min(Max(x, a), b): one ufunc per bound, not a
+    comparison and a numpy.where (relu, relu6, hardtanh); numpy.maximum keeps nan."""
+    *pieces, (last, cond) = pw.args
+    if cond != sp.true or not last.is_Symbol or not pieces:
+        return pw
+    out = last
+    for e, c in pieces:
+        if isinstance(c, sp.StrictGreaterThan):
+            c = c.reversed   # e > x  ->  x < e
+        if not isinstance(c, sp.StrictLessThan) or e.has(last):
+            return pw
+        if c.lhs == last and c.rhs == e:
+            out = sp.Max(out, e)
+        elif c.rhs == last and c.lhs == e:
+            out = sp.Min(out, e)
+        else:
+            return pw
+    return out
 
 
 def _map_pieces(expr, fn):
