@@ -84,9 +84,13 @@ def _part(p) -> str:
     if isinstance(p, blocks.Ref):
         return r"\ref{fig:%s}" % escape(p.figure)
     if isinstance(p, blocks.Url):
-        return r"{\small\ttfamily " + "".join(escape(c) + (r"\allowbreak{}" if c in "/.-_" else "")
-                                             for c in p.address) + "}"
+        return r"{\small\ttfamily " + breakable(p.address, "/.-_") + "}"
     return f"${tex_math(p)}$"
+
+
+def breakable(raw: str, after: str) -> str:
+    """`raw` escaped, with a permitted line break after each character in `after` (for long code and URLs)."""
+    return "".join(escape(c) + (r"\allowbreak{}" if c in after else "") for c in raw)
 
 
 def number(v) -> str:
@@ -142,7 +146,7 @@ def claim_view(claim, result) -> dict:
     return {
         "id": escape(claim.id), "statement": escape(claim.statement), "method": escape(claim.method),
         "status": STATUS_TEXT[status], "tone": tone, "expected": claim.expected,
-        "quote": escape(claim.quote) if claim.quote else "",
+        "quote": breakable(claim.quote, "=,)/") if claim.quote else "",
         "source": escape(claim.source) if claim.source else "",
         "correction": escape(claim.correction) if claim.correction else "",
         "evidence": evidence_items(evidence),
