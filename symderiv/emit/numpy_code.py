@@ -50,8 +50,12 @@ class Erfc(sp.Function):
     is_real = True
 
 
+class Mask(sp.Function):
+    """A condition used as a 0/1 factor (a boolean array in NumPy)."""
+
+
 class KeepNan(sp.Function):
-    """`expr` where `v` is a number, nan where `v` is nan (identity'(x) = 1 still gives nan for x = nan)."""
+    """`expr` with nan where one of the inputs after it is nan (identity'(x) = 1 still gives nan for x = nan)."""
 
 
 class NanUnless(sp.Function):
@@ -98,9 +102,12 @@ class StableNumPyPrinter(NumPyPrinter):
         return f"numpy.exp(-numpy.abs({self._print(expr.args[0])}))"
 
     def _print_KeepNan(self, expr):
-        """A result that does not depend on an input still turns nan where that input is nan."""
-        value, v = expr.args
-        return f"numpy.where(numpy.isnan({self._print(v)}), {self._print(v)}, {self._print(value)})"
+        """A result that does not depend on an input still turns nan where that input is nan (`_keep_nan`)."""
+        return f"_keep_nan({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Mask(self, expr):
+        """A condition as a boolean array factor: no per-element branch, unlike numpy.where."""
+        return f"({self._print(expr.args[0])})"
 
     def _print_NanUnless(self, expr):
         """The default branch of a Piecewise where nan would otherwise fall through to a constant."""
@@ -334,6 +341,9 @@ def _nan_branch(expr, variables):
         if cond != sp.true or tested <= last.free_symbols:
             return pw
         rest = sp.And(*[sp.to_nnf(sp.Not(c)) for _, c in pieces])
+        values = [e for e, _ in pieces] + [last]
+        if all(not v.has(*variables) and (v == 0 or v.free_symbols) for v in values) and any(v != 0 for v in values):
+            return _step_sum(pieces, last, rest, sorted(tested, key=sp.default_sort_key))
         return sp.Piecewise(*pieces, (NanUnless(last, rest), True), evaluate=False)
 
     expr = expr.replace(lambda e: isinstance(e, sp.Piecewise), rule)
@@ -341,6 +351,21 @@ def _nan_branch(expr, variables):
         if not expr.has(v):
             expr = KeepNan(expr, v)
     return expr
+
+
+def _step_sum(pieces, last, rest, tested):
+    """A step function (every value free of the inputs) as sum_i value_i * mask_i with exclusive masks.
+
+    numpy.where branches per element, ~4 ns on random signs; a product with a boolean mask does
+    not. nan, which no mask selects, is put back by `_keep_nan` (a no-op without nan)."""
+    terms, before = [], []
+    for e, c in pieces:
+        if e != 0:
+            terms.append(e * Mask(sp.And(c, *[sp.to_nnf(sp.Not(b)) for b in before])))
+        before.append(c)
+    if last != 0:
+        terms.append(last * Mask(rest))
+    return KeepNan(sp.Add(*terms), *tested)
 
 
 def kernel_source(exprs, variables=(), two_sided=True) -> tuple:
