@@ -89,7 +89,7 @@ def _conventions(catalog):
             for i, (name, value) in enumerate(sorted(k.alternatives.items())):
                 others += (["; "] if i else []) + [sp.sympify(value), f" ({name})"]
             rows.append((e.name, sp.Eq(var, k.at, evaluate=False), k.value, tuple(others) or "-", k.why))
-    return Table(("function", "point", "value here", "other conventions", "why"), tuple(rows),
+    return Table(("function", "point", "value (PyTorch, catalog)", "other conventions", "why"), tuple(rows),
                  align="l l l p:0.19 p:0.3", caption="The value of the derivative at each kink.")
 
 
