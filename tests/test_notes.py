@@ -123,3 +123,12 @@ def test_handbook_prints_sympy_derivatives(catalog):
         if not entry.is_vector:
             assert to_latex(derivative(entry)) in tex or entry.expr.atoms(sp.Float), entry.name
     assert "data/activation_handbook-relu-curve.dat" in data and all(t.startswith("% p\n") for t in data.values())
+
+
+def test_template_holds_layout_only():
+    """No mathematics typed into the document template: every formula arrives printed by SymPy."""
+    from symderiv.emit.latex_doc import TEMPLATES
+
+    body = (TEMPLATES / "document.tex.j2").read_text()
+    for math_mark in ("$", r"\frac", r"\begin{equation", r"\sum", r"\partial", "^{"):
+        assert math_mark not in body, math_mark
