@@ -257,12 +257,13 @@ def _exp_base(expr):
 
 def _two_sided(expr):
     """A bounded function of exp(u) as Piecewise((f(1/z), u >= 0), (f(z), True)) with z = exp(-|u|)."""
-    if not expr.has(sp.exp, sp.tanh):
+    if not expr.has(sp.exp, sp.tanh, sp.cosh, sp.sinh):
         return expr
     in_tail = _tanh_in_tail(expr)
 
     def to_exp(e):
-        return isinstance(e, sp.tanh) and (in_tail or e.args[0].has(sp.exp, sp.log))
+        """tanh in a tail-cancelling sum or of an exp/log; cosh and sinh always (log(cosh(u)) overflows)."""
+        return (isinstance(e, sp.tanh) and (in_tail or e.args[0].has(sp.exp, sp.log))) or isinstance(e, (sp.cosh, sp.sinh))
 
     rewritten = expr.replace(to_exp, lambda e: e.rewrite(sp.exp))
     base = _exp_base(rewritten)
