@@ -272,6 +272,12 @@ def _two_sided(expr):
             return expr
         sides.append(side)
     z, a = ExpNegAbs(u), sp.Abs(u)
+    slope = sp.cancel((sides[0] - sides[1]) / _A)
+    if not slope.has(_Z, _A) and (slope.is_positive or slope.is_negative):
+        # pos = neg + c|u| with c of known sign: neg + c max(u, 0), no numpy.where (softplus, log-sigmoid);
+        # positive factors of u move out of the max, so c*beta cancels and beta*x cannot overflow
+        scale = sp.Mul(*[f for f in sp.Mul.make_args(u) if f.is_positive])
+        return sides[1].xreplace({_Z: z, _A: a}) + slope * scale * sp.Max(u / scale, 0)
     pos, neg = (s.xreplace({_Z: z, _A: a}) for s in sides)
     return sp.Piecewise((pos, u >= 0), (neg, True), evaluate=False)
 
