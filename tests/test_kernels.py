@@ -166,7 +166,7 @@ def test_numpy_erf_fallback_matches_mpmath(mods, which):
 def test_gelu_through_the_numpy_fallback(mods, dtype, monkeypatch):
     mod = mods["activation"]
     monkeypatch.setattr(mod, "_erf", mod._np_erf)
-    monkeypatch.setattr(mod, "_erfc", mod._np_erfc)
+    monkeypatch.setattr(mod, "_erfc64", mod._np_erfc)   # float64 without scipy (float32 never uses scipy)
     for name in ("gelu",):
         for which, (ulps, scaled, worst) in K.kernel_errors(mods, CATALOG.get(name), dtype).items():
             assert scaled <= K.ULPS[dtype], f"fallback {name} {which}: {ulps} at {worst}"
@@ -174,11 +174,37 @@ def test_gelu_through_the_numpy_fallback(mods, dtype, monkeypatch):
 
 def test_scipy_path_is_used_when_importable(mods):
     if importlib.util.find_spec("scipy") is None:
-        assert mods["activation"]._erfc is mods["activation"]._np_erfc
+        assert mods["activation"]._erfc64 is mods["activation"]._np_erfc
     else:
         import scipy.special
 
-        assert mods["activation"]._erfc is scipy.special.erfc
+        assert mods["activation"]._erfc64 is scipy.special.erfc
+
+
+def test_float32_erfc_matches_mpmath(mods):
+    """The float32 erfc (vectorised NumPy, used with or without scipy) against mpmath, within 8 ulps."""
+    f = mods["activation"]._f32_erfc
+    x = np.concatenate([np.linspace(-11, 11, 4401), [1e-30, -1e-30, 1e-45, 9.9, 10.0, 10.4]]).astype(np.float32)
+    got = f(x)
+    assert got.dtype == np.float32
+    with mpmath.workdps(30):
+        ref = np.array([float(mpmath.erfc(mpmath.mpf(float(v)))) for v in x]).astype(np.float32)
+    ulps = np.abs(got.astype(float) - ref.astype(float)) / np.spacing(np.maximum(np.abs(ref), np.finfo(np.float32).tiny))
+    assert ulps.max() <= 8, f"{ulps.max()} ulps at {x[np.argmax(ulps)]}"
+    assert np.isnan(f(np.array([np.nan], np.float32))[0])
+    assert list(f(np.array([np.inf, -np.inf], np.float32))) == [0.0, 2.0]
+    assert mods["activation"]._erfc(x[:3]) is not None and mods["activation"]._erfc(x[:3]).dtype == np.float32
+
+
+def test_identity_returns_its_input_without_copy(mods):
+    identity = mods["activation"].identity
+    for dtype in DTYPES:
+        x = np.linspace(-2, 2, 5).astype(dtype)
+        assert identity(x) is x
+        out = np.empty_like(x)
+        assert identity(x, out=out) is out and np.array_equal(out, x)
+    assert identity(np.arange(3)).dtype == np.float64   # integers become float64, as in every kernel
+    assert identity([1.0, 2.0]).tolist() == [1.0, 2.0]
 
 
 def _vector_rows(dtype):

@@ -22,6 +22,7 @@ Two steps turn a SymPy expression into stable NumPy source:
 from __future__ import annotations
 
 import sympy as sp
+from sympy.codegen.cfunctions import expm1, log1p
 from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
 from sympy.printing.numpy import NumPyPrinter
 
@@ -76,6 +77,9 @@ class StableNumPyPrinter(NumPyPrinter):
     def _print_Pow(self, expr, rational=False):
         """Small integer powers as products and 1/x (numpy.power with a float exponent is slow)."""
         base, e = expr.args
+        if e.is_Integer and abs(int(e)) == 2 and not base.is_Atom:
+            # numpy.square: the base is computed once (a product would print, and compute, it twice)
+            return f"numpy.square({self._print(base)})" if e > 0 else f"(1/numpy.square({self._print(base)}))"
         if e.is_Integer and 1 <= abs(int(e)) <= 4:
             prod = "*".join([self.parenthesize(base, 51)] * abs(int(e)))
             return f"({prod})" if e > 0 else f"(1/({prod}))"
@@ -157,7 +161,7 @@ def to_numpy(expr, stable=False, variables=()) -> str:
 
 # ----- stabilize: rewrites of the mathematics -------------------------------------------------
 
-def stabilize(expr, variables=(), two_sided=True):
+def stabilize(expr, variables=(), two_sided=True, one_sided=False):
     """`expr` rewritten for floating point (see the module docstring); equal as mathematics.
 
     `two_sided=False` skips the exp(-|u|) rewrite (the caller checks that the direct form is accurate:
@@ -167,8 +171,34 @@ def stabilize(expr, variables=(), two_sided=True):
     expr = expr.replace(lambda e: isinstance(e, sp.Piecewise), _clip_rule)
     if two_sided:
         expr = _map_pieces(expr, _two_sided)
-    expr = optimize(expr, [expm1_opt, log1p_opt])
+    else:
+        expr = _sech_rule(expr)
+        if one_sided:
+            expr = _map_pieces(expr, _one_sided)
+    opt = optimize(expr, [expm1_opt, log1p_opt])
+    if _count(opt, expm1, log1p) > _count(expr, expm1, log1p):
+        expr = opt   # else keep `expr`: optimize also expands, (1 + z)**2 -> z**2 + 2*z + 1 costs two ufuncs
     return _nan_branch(expr, variables)
+
+
+def _count(expr, *funcs):
+    return sum(1 for e in sp.preorder_traversal(expr) if isinstance(e, funcs))
+
+
+def _sech_rule(expr):
+    """c - c*tanh(u)**2 -> c/cosh(u)**2: no cancellation where tanh(u)**2 is near 1 (tanh', 3 ufuncs).
+
+    Only for the direct formulation (`two_sided=False`), which the emitter keeps only if accurate:
+    cosh overflows to inf for |u| > 710, and 1/inf = 0 is the (underflowed) value."""
+    def rule(add):
+        for term in add.args:
+            c, rest = term.as_coeff_Mul()
+            if isinstance(rest, sp.Pow) and rest.exp == 2 and isinstance(rest.base, sp.tanh) and -c in add.args:
+                others = [a for a in add.args if a not in (term, -c)]
+                return sp.Add(*others, -c / sp.cosh(rest.base.args[0]) ** 2)
+        return add
+
+    return expr.replace(lambda e: isinstance(e, sp.Add) and e.has(sp.tanh), rule)
 
 
 def _clip_rule(pw):
@@ -247,8 +277,11 @@ def _exp_base(expr):
     return u, ks
 
 
-def _two_sided(expr):
-    """A bounded function of exp(u) as Piecewise((f(1/z), u >= 0), (f(z), True)) with z = exp(-|u|)."""
+def _two_sided(expr, one_sided=False):
+    """A bounded function of exp(u) as Piecewise((f(1/z), u >= 0), (f(z), True)) with z = exp(-|u|).
+
+    `one_sided=True`: the u >= 0 side alone with z = exp(-u), no abs and no branch (softplus' =
+    1/(1 + exp(-x)); the emitter keeps it only where it is accurate on both tails)."""
     if not expr.has(sp.exp, sp.tanh, sp.cosh, sp.sinh):
         return expr
     in_tail = _tanh_in_tail(expr)
@@ -271,6 +304,11 @@ def _two_sided(expr):
         if side is None:
             return expr
         sides.append(side)
+    if one_sided:   # the side whose numerator is free of z if one is: 1/(1 + z), not z/(1 + z) (inf/inf)
+        tops = [sp.fraction(sp.together(s))[0].has(_Z) for s in sides]
+        if tops[0] and not tops[1]:
+            return sides[1].xreplace({_Z: sp.exp(u), _A: -u})
+        return sides[0].xreplace({_Z: sp.exp(-u), _A: u})
     z, a = ExpNegAbs(u), sp.Abs(u)
     slope = sp.cancel((sides[0] - sides[1]) / _A)
     if not slope.has(_Z, _A) and (slope.is_positive or slope.is_negative):
@@ -279,7 +317,15 @@ def _two_sided(expr):
         scale = sp.Mul(*[f for f in sp.Mul.make_args(u) if f.is_positive])
         return sides[1].xreplace({_Z: z, _A: a}) + slope * scale * sp.Max(u / scale, 0)
     pos, neg = (s.xreplace({_Z: z, _A: a}) for s in sides)
+    if pos == neg:
+        return pos   # symmetric (sigmoid', tanh'): no numpy.where
     return sp.Piecewise((pos, u >= 0), (neg, True), evaluate=False)
+
+
+def _one_sided(expr):
+    """`_two_sided(expr, one_sided=True)` where that is no longer than `expr` (it never helps a long tanh form)."""
+    new = _two_sided(expr, one_sided=True)
+    return new if sp.count_ops(new) <= sp.count_ops(expr) else expr
 
 
 def _tanh_in_tail(expr):
@@ -370,9 +416,9 @@ def _step_sum(pieces, last, rest, tested):
     return KeepNan(sp.Add(*terms), *tested)
 
 
-def kernel_source(exprs, variables=(), two_sided=True) -> tuple:
+def kernel_source(exprs, variables=(), two_sided=True, one_sided=False) -> tuple:
     """(assignment lines, result expressions) for `exprs`, stabilized and shared by `sympy.cse`."""
-    exprs = [fold_constants(stabilize(e, variables, two_sided)) for e in exprs]
+    exprs = [fold_constants(stabilize(e, variables, two_sided, one_sided)) for e in exprs]
     names = sp.numbered_symbols("t", real=True)
     assigned, reduced = sp.cse(exprs, symbols=names, order="canonical")
     printer = StableNumPyPrinter(SETTINGS)

@@ -75,9 +75,9 @@ def _grad_vars(entry):
     return list(entry.variables) if entry.kind == "activation" else [entry.var]
 
 
-def _body(name, args, exprs, variables, grad=False, two_sided=True):
+def _body(name, args, exprs, variables, grad=False, two_sided=True, one_sided=False):
     """A kernel body: cse lines and printed results (times grad_output for a backward body)."""
-    lines, results = kernel_source(exprs, variables, two_sided)
+    lines, results = kernel_source(exprs, variables, two_sided, one_sided)
     body = {"fn": name, "args": ", ".join(args), "lines": lines, "results": results, "n": len(exprs)}
     return _finish(body, grad)
 
@@ -207,7 +207,11 @@ def _bodies(entry, tag, variables, extra_args=()):
 
 
 def _choose(entry, name, args, exprs, variables, grad, probe):
-    """The direct formulation if it is accurate at the probe points, else the two-sided one.
+    """The first accurate formulation at the probe points: one-sided, direct, else two-sided.
+
+    One-sided is the direct form of a rational function of exp(u) normalised to exp(-u)
+    (exp(x)/(1 + exp(x)) -> 1/(1 + exp(-x)), no inf/inf at +inf); direct is the expression as
+    SymPy gives it (with 1 - tanh(u)^2 -> 1/cosh(u)^2).
 
     Direct forms are cheaper (sigmoid = 1/(1 + exp(-x)): 3 operations, against 8 for the
     two-sided form) and often exact in the limits once warnings are silenced; where one fails
@@ -215,9 +219,13 @@ def _choose(entry, name, args, exprs, variables, grad, probe):
     The acceptance bound is loose (`PROBE_ULPS`) so the choice does not depend on last-bit
     differences between machines; the tests then hold every kernel to the dtype tolerances.
     """
-    candidates = (False, True) if probe else (True,)
-    for two_sided in candidates:
-        body = _body(name, args, exprs, variables, two_sided=two_sided)
+    candidates = ((False, True), (False, False), (True, False)) if probe else ((True, False),)
+    tried = []
+    for two_sided, one_sided in candidates:   # (one-sided: 1/(1 + exp(-x)) for exp(x)/(exp(x) + 1)), direct, two-sided
+        body = _body(name, args, exprs, variables, two_sided=two_sided, one_sided=one_sided)
+        if body["lines"] + body["results"] in tried:
+            continue
+        tried.append(body["lines"] + body["results"])
         if probe:
             body = _saturation(entry, exprs, body, grad)
         if two_sided or _accurate(entry, body, exprs, grad):
@@ -303,7 +311,9 @@ def kernel_model(entry) -> dict:
                      train_formula=_doc(sp.sstr(train.expr)), law=_doc(f"{rnd['law']} {rnd.get('between', rnd.get('keep'))}"))
         return model
     fwd, bwd = _bodies(entry, "", variables)
-    model.update(forward=fwd, backward=bwd)
+    # f(x) = x returns x itself when no `out` is given (an array of the result dtype; no copy)
+    passthrough = len(variables) == 1 and fwd["results"] == [names[variables[0]]] and not fwd["lines"]
+    model.update(forward=fwd, backward=bwd, passthrough=passthrough)
     if entry.name in VARIANTS:
         model["variant"] = dict(zip(("function", "option", "value", "base"), VARIANTS[entry.name]))
     return model
@@ -356,7 +366,7 @@ def module_text(ctx_provenance: str, kind: str, entries) -> str:
         provenance=ctx_provenance, title=TITLES[kind], kind=kind, models=models,
         variants=_variant_of(models), uses_erf=uses_erf,
         erfc_cheb=[repr(c) for c in special.erfc_chebyshev()], erf_series=[repr(c) for c in special.erf_series()],
-        names=[m["name"] for m in models],
+        erfc_f32=[repr(c) for c in special.erfc_f32_poly()], names=[m["name"] for m in models],
     )
 
 
