@@ -315,6 +315,8 @@ def _two_sided(expr, one_sided=False):
         # pos = neg + c|u| with c of known sign: neg + c max(u, 0), no numpy.where (softplus, log-sigmoid);
         # positive factors of u move out of the max, so c*beta cancels and beta*x cannot overflow
         scale = sp.Mul(*[f for f in sp.Mul.make_args(u) if f.is_positive])
+        if slope.is_negative:   # c max(v, 0) = -c min(-v, 0): log-sigmoid is min(x, 0) - ..., two negations fewer
+            return sides[1].xreplace({_Z: z, _A: a}) - slope * scale * sp.Min(-u / scale, 0)
         return sides[1].xreplace({_Z: z, _A: a}) + slope * scale * sp.Max(u / scale, 0)
     pos, neg = (s.xreplace({_Z: z, _A: a}) for s in sides)
     if pos == neg:
