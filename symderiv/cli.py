@@ -45,11 +45,9 @@ def cmd_list(args) -> int:
 
 
 def _documents():
-    """(name, title) of the derivation documents, when that part of the toolkit is present."""
-    try:
-        from symderiv.derivations import list_documents
-    except ImportError:
-        return []
+    """(name, title) of the derivation documents."""
+    from symderiv.derivations import list_documents
+
     return list_documents()
 
 

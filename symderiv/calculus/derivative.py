@@ -33,12 +33,6 @@ def derivative(entry: Entry, wrt: sp.Symbol | None = None):
     return tidy(resolve_kinks(raw, var, kinks), var)
 
 
-def gradient(entry: Entry, wrt=None) -> sp.Matrix:
-    """The column of partial derivatives of a scalar entry with respect to `wrt` (default: its inputs)."""
-    wrt = wrt if wrt is not None else entry.extra.get("inputs", entry.variables)
-    return sp.Matrix([derivative(entry, v) for v in wrt])
-
-
 def resolve_kinks(raw, var, kinks):
     """`raw` with the derivative fixed to each kink's value at its point (see module docstring)."""
     if not kinks:
@@ -120,11 +114,6 @@ def _even_form(expr, var):
     if sp.simplify(candidate.subs(var, neg) - expr.subs(var, neg)) == 0:
         return candidate
     return None
-
-
-def with_defaults(expr, entry: Entry, **overrides):
-    """`expr` with the entry's parameters replaced by their (validated) values."""
-    return expr.subs(entry.defaults(**overrides))
 
 
 @lru_cache(maxsize=None)
