@@ -8,7 +8,7 @@ import sys
 import tempfile
 
 from symderiv.catalog import load_catalog
-from symderiv.verify.kernels import elementwise, kernel_errors, load_modules
+from symderiv.emit.kernel_accuracy import elementwise, kernel_errors, load_modules
 
 
 def main() -> int:

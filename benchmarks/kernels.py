@@ -27,7 +27,7 @@ import sympy as sp
 
 from symderiv.calculus.derivative import derivative
 from symderiv.catalog import load_catalog
-from symderiv.verify.kernels import elementwise, load_modules
+from symderiv.emit.kernel_accuracy import elementwise, load_modules
 
 
 def best(fns, repeat):

@@ -3,8 +3,8 @@
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative, output_form
-from symderiv.derivations import figures
-from symderiv.derivations.blocks import (B, ClaimRef, Document, E, Figure, P, Plot, S, Series, Table, Url)
+from symderiv.lecture import figures
+from symderiv.lecture.blocks import (B, ClaimRef, Document, E, Figure, P, Plot, S, Series, Table, Url)
 
 TITLE = "Activation functions: a handbook"
 SEEDS = ("000_c3a709bf01eb5bcf.txt", "001_10d942a10df8e8ce.txt", "002_f9dacf9c81433969.txt",

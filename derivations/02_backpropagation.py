@@ -7,8 +7,8 @@ import sympy as sp
 from symderiv.calculus.backprop import chain_blocks, layered, scalar_chain
 from symderiv.calculus.derivative import derivative
 from symderiv.calculus.network import deep_mlp
-from symderiv.derivations.blocks import B, ClaimBox, ClaimRef, Document, E, Figure, P, Plot, Ref, S, Series
-from symderiv.derivations.checks import equal
+from symderiv.lecture.blocks import B, ClaimBox, ClaimRef, Document, E, Figure, P, Plot, Ref, S, Series
+from symderiv.lecture.checks import equal
 from symderiv.verify.claims import Claim
 
 TITLE = "Backpropagation for small networks"

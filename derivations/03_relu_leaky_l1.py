@@ -5,9 +5,9 @@ import sympy as sp
 from symderiv.calculus.backprop import N, layered
 from symderiv.calculus.derivative import derivative
 from symderiv.calculus.network import mlp2
-from symderiv.derivations import figures
-from symderiv.derivations.blocks import (B, ClaimBox, ClaimRef, Document, E, Figure, P, Plot, Ref, S, Series)
-from symderiv.derivations.checks import equal
+from symderiv.lecture import figures
+from symderiv.lecture.blocks import (B, ClaimBox, ClaimRef, Document, E, Figure, P, Plot, Ref, S, Series)
+from symderiv.lecture.checks import equal
 from symderiv.verify.claims import Claim
 
 TITLE = "ReLU, Leaky ReLU and L1 activity regularization (seed 000, corrected)"

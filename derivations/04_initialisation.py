@@ -4,9 +4,9 @@ import numpy as np
 import sympy as sp
 
 from symderiv.catalog.initializers import fan_in, fan_out, spread
-from symderiv.derivations import figures
-from symderiv.derivations.blocks import B, ClaimBox, Document, E, Figure, P, Plot, Ref, S, Series, Table
-from symderiv.derivations.checks import equal, monte_carlo
+from symderiv.lecture import figures
+from symderiv.lecture.blocks import B, ClaimBox, Document, E, Figure, P, Plot, Ref, S, Series, Table
+from symderiv.lecture.checks import equal, monte_carlo
 from symderiv.verify.claims import Claim
 
 TITLE = "Weight initialisation: symmetry breaking, Xavier/Glorot and He"

@@ -4,10 +4,10 @@ import numpy as np
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative
-from symderiv.derivations import figures
-from symderiv.derivations.blocks import (B, ClaimBox, ClaimRef, Document, E, Figure, P, Plot, Ref, S,
+from symderiv.lecture import figures
+from symderiv.lecture.blocks import (B, ClaimBox, ClaimRef, Document, E, Figure, P, Plot, Ref, S,
                                          Series)
-from symderiv.derivations.checks import equal, monte_carlo
+from symderiv.lecture.checks import equal, monte_carlo
 from symderiv.verify.claims import Claim
 
 TITLE = "Regularisation: L1, L2 and dropout"

@@ -6,8 +6,8 @@ import sympy as sp
 
 from symderiv.calculus.backprop import scalar_chain
 from symderiv.calculus.derivative import derivative
-from symderiv.derivations import figures
-from symderiv.derivations.blocks import (B, ClaimBox, ClaimRef, Document, E, Figure, P, Plot, Ref, S, Series,
+from symderiv.lecture import figures
+from symderiv.lecture.blocks import (B, ClaimBox, ClaimRef, Document, E, Figure, P, Plot, Ref, S, Series,
                                          Table)
 from symderiv.verify.claims import Claim
 

@@ -1,4 +1,4 @@
-"""The `symderiv` command line (contract: DESIGN.md).
+"""The `symderiv` command line.
 
 Each subcommand is a function `cmd_NAME(args) -> exit code`, registered in `build_parser`.
 User errors (SymderivError) print one line on stderr and exit 2.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,7 +28,46 @@ def _catalog(args):
     return load_catalog(getattr(args, "spec", None))
 
 
+def _project(args):
+    """The lecture project of the command (said on stderr when it is the bundled lecture set)."""
+    from symderiv.build.project import find_project
+
+    project = find_project(getattr(args, "project", None))
+    if project.bundled and not getattr(args, "quiet", False):
+        print(f"symderiv: no derivations/ folder here or above; using the bundled lecture set ({project.folder})",
+              file=sys.stderr)
+    return project
+
+
+def _settings(args, project):
+    from symderiv.build.cache import Cache
+    from symderiv.build.pipeline import Settings
+    from symderiv.build.progress import Progress
+
+    folder = None if args.no_cache else Path(os.environ.get("SYMDERIV_CACHE_DIR") or project.cache_dir())
+    return Settings(jobs=args.jobs, cache=Cache(folder), progress=Progress.for_terminal(args.quiet, args.verbose))
+
+
+def cmd_init(args) -> int:
+    from symderiv.build.project import FOLDER
+
+    root = Path(args.dir)
+    if (root / FOLDER).exists():
+        raise SymderivError(f"{root / FOLDER} exists already; not overwritten")
+    example = Path(__file__).parent / "build" / "example"
+    try:
+        (root / FOLDER).mkdir(parents=True)
+        shutil.copy(example / "01_example.py", root / FOLDER / "01_example.py")
+        shutil.copy(example / "README.md", root / "README.md")
+        (root / ".gitignore").write_text(".symderiv-cache/\n/notes/\n/slides/\n", encoding="utf-8")
+    except OSError as exc:
+        raise SymderivError(f"cannot create the project in {root}: {exc.strerror or exc}") from None
+    print(f"created {root}: {FOLDER}/01_example.py and README.md; build it with `cd {root} && symderiv build`")
+    return 0
+
+
 def cmd_list(args) -> int:
+    from symderiv.build.project import list_documents
     from symderiv.catalog import KINDS
 
     catalog = _catalog(args)
@@ -36,19 +76,11 @@ def cmd_list(args) -> int:
         print(f"{kind.replace('loss', 'losse')}s ({len(entries)}):")
         for e in entries:
             print(f"  {e.name:34s} {e.description}")
-    docs = _documents()
-    if docs:
-        print(f"derivation documents ({len(docs)}):")
-        for name, title in docs:
-            print(f"  {name:34s} {title}")
+    docs = list_documents(_project(args))
+    print(f"lecture documents ({len(docs)}):")
+    for name, title in docs:
+        print(f"  {name:34s} {title}")
     return 0
-
-
-def _documents():
-    """(name, title) of the derivation documents."""
-    from symderiv.derivations import list_documents
-
-    return list_documents()
 
 
 def cmd_show(args) -> int:
@@ -59,88 +91,86 @@ def cmd_show(args) -> int:
     return 0
 
 
-def _progress(i, n, claim):
-    if sys.stderr.isatty() or i % 50 == 0:
-        print(f"\r[{i + 1}/{n}] {claim.id[:60]:60s}", end="" if sys.stderr.isatty() else "\n",
-              file=sys.stderr, flush=True)
-
-
-def _run_claims(args):
-    from symderiv.verify.registry import run_all
-
-    results = run_all(_catalog(args), progress=_progress)
-    if sys.stderr.isatty():
-        print("\r" + " " * 72 + "\r", end="", file=sys.stderr)
-    return results
-
-
 def cmd_check(args) -> int:
-    results = _run_claims(args)
+    from symderiv.build.pipeline import check
+
+    project = _project(args)
+    results = check(project, _catalog(args), _settings(args, project))
     width = max(len(r.claim.id) for r in results)
-    print(f"{'claim':{width}s}  {'status':9s} {'expected':8s} ok")
-    for r in results:
-        print(f"{r.claim.id:{width}s}  {r.status:9s} {str(r.claim.expected).lower():8s} {'yes' if r.passed else 'NO'}")
+    if not args.quiet:
+        print(f"{'claim':{width}s}  {'status':9s} {'expected':8s} ok")
+        for r in results:
+            print(f"{r.claim.id:{width}s}  {r.status:9s} {str(r.claim.expected).lower():8s} "
+                  f"{'yes' if r.passed else 'NO'}")
+    _summary(results)
+    return 1 if any(not r.passed for r in results) else 0
+
+
+def _summary(results) -> None:
     bad = [r for r in results if not r.passed]
     counts = {s: sum(r.status == s for r in results) for s in ("verified", "refuted", "failed")}
     print(f"{len(results)} claims: {counts['verified']} verified, {counts['refuted']} refuted, "
           f"{counts['failed']} failed; {len(bad)} not as expected")
     for r in bad:
         print(f"NOT AS EXPECTED: {r.claim.id}: {r.status} {r.evidence}", file=sys.stderr)
-    return 1 if bad else 0
 
 
 def cmd_build(args) -> int:
-    from symderiv.build import BuildContext, check_out, render, stale, write_all
+    from symderiv.build import build, check_out, stale, write_all
 
-    if not args.out.strip():
+    if args.out is not None and not args.out.strip():
         raise SymderivError("--out is empty; give a folder")
-    out = Path(args.out)
+    project = _project(args)
+    out = project.output() if args.out is None else Path(args.out)
     if not args.check:
         check_out(out)
-    results = _run_claims(args)
-    files = render(BuildContext(_catalog(args), tuple(results)))
-    bad = [r for r in results if not r.passed]
+    result = build(project, _catalog(args), _settings(args, project))
+    bad = [r for r in result.results if not r.passed]
     if args.check:
-        old = stale(files, out)
+        old = stale(result.files, out)
         for p in old:
             print(f"stale: {out / p}", file=sys.stderr)
         if old:
             print(f"{len(old)} generated file(s) differ from a fresh build; run `symderiv build`", file=sys.stderr)
+        for r in bad:
+            print(f"claim not as expected: {r.claim.id} ({r.status})", file=sys.stderr)
         return 1 if old or bad else 0
     if bad:
         for r in bad:
             print(f"claim not as expected: {r.claim.id} ({r.status})", file=sys.stderr)
         print(f"{len(bad)} claim(s) failed; nothing written", file=sys.stderr)
         return 1
-    changed = write_all(files, out, force=args.force)
-    print(f"{len(files)} files in {out}, {len(changed)} changed; {len(results)} claims checked")
+    changed = write_all(result.files, out, force=args.force)
+    if not args.quiet:
+        print(f"{len(result.files)} files in {out}, {len(changed)} changed; {len(result.results)} claims checked")
     return 0
 
 
 def cmd_backprop(args) -> int:
-    from symderiv.build import REGENERATE
+    from symderiv.build.pipeline import REGENERATE, provenance
     from symderiv.calculus.backprop import scalar_chain
     from symderiv.emit.backprop_code import chain_latex, chain_module, chain_text
 
     chain = scalar_chain(args.depth, args.activation, catalog=_catalog(args))
     if args.numpy:
         how = f"symderiv backprop --depth {args.depth} --activation {args.activation} --numpy"
-        print(chain_module(chain, _provenance().replace(f"`{REGENERATE}`", f"`{how}`")), end="")
+        print(chain_module(chain, provenance().replace(f"`{REGENERATE}`", f"`{how}`")), end="")
     else:
         print((chain_latex if args.latex else chain_text)(chain), end="")
     return 0
 
 
 def cmd_notes(args) -> int:
-    from symderiv.build import BuildContext, render
-    from symderiv.notes import compile_all, require_tex, write_sources
+    from symderiv.build import build
+    from symderiv.build.notes import compile_all, require_tex, write_sources
 
     require_tex()
+    project = _project(args)
     out = Path(args.out)
-    results = _run_claims(args)
-    names = write_sources(render(BuildContext(_catalog(args), tuple(results))), out)
+    result = build(project, _catalog(args), _settings(args, project))
+    names = write_sources(result.files, out)
     bad = 0
-    for doc in compile_all(out, names):
+    for doc in compile_all(out, names, jobs=args.jobs):
         print(f"{doc.pdf}: {doc.pages} pages" if doc.ok else f"{doc.name}: FAILED (latexmk exit {doc.returncode})")
         for line in doc.problems:
             print(f"  {doc.name}.log: {line}", file=sys.stderr)
@@ -150,48 +180,79 @@ def cmd_notes(args) -> int:
     return 1 if bad else 0
 
 
-def _provenance():
-    from symderiv.build import BuildContext
+def _common(s, spec=True, project=True):
+    """The options shared by the project commands."""
+    from symderiv.build.workers import default_jobs
 
-    return BuildContext(None, ()).provenance()
+    if spec:
+        s.add_argument("--spec", metavar="FILE.toml", help="TOML file of user-defined functions (default: none)")
+    if project:
+        s.add_argument("--project", metavar="DIR", help="the lecture project (default: the nearest folder upward "
+                       "holding derivations/, else the bundled lecture set)")
+        s.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (default: cache "
+                       "in .symderiv-cache/ of the project, or $SYMDERIV_CACHE_DIR)")
+        s.add_argument("--jobs", type=_positive, default=default_jobs(),
+                       help="worker processes (default: %(default)s, the cores available)")
+    s.add_argument("--quiet", action="store_true", help="no progress and no table, only errors and the summary")
+    s.add_argument("--verbose", action="store_true", help="say what each stage ran and took (on stderr)")
+
+
+def _positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
+def _fmt(s):
+    fmt = s.add_mutually_exclusive_group()
+    fmt.add_argument("--latex", action="store_true", help="print LaTeX (default: plain text)")
+    return fmt
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="symderiv", description="Derive, verify and emit neural-network mathematics.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    s = sub.add_parser("list", help="the catalog and the derivation documents")
-    s.set_defaults(func=cmd_list, spec=None)
+    s = sub.add_parser("init", help="create a lecture project: derivations/ with an example, a README")
+    s.add_argument("dir", metavar="DIR", help="the project folder (created if missing)")
+    s.set_defaults(func=cmd_init)
+
+    s = sub.add_parser("list", help="the catalog and the project's lecture documents")
+    _common(s, project=False)
+    s.add_argument("--project", metavar="DIR", help="the lecture project (default: nearest upward, else bundled)")
+    s.set_defaults(func=cmd_list)
 
     s = sub.add_parser("show", help="definition, parameters, derivative, kink values")
     s.add_argument("name")
-    fmt = s.add_mutually_exclusive_group()
-    fmt.add_argument("--latex", action="store_true", help="print LaTeX")
-    fmt.add_argument("--numpy", action="store_true", help="print NumPy code")
-    s.add_argument("--spec", help="TOML file of user-defined functions")
+    _fmt(s).add_argument("--numpy", action="store_true", help="also print the NumPy kernel")
+    s.add_argument("--spec", metavar="FILE.toml", help="TOML file of user-defined functions (default: none)")
     s.set_defaults(func=cmd_show)
 
     s = sub.add_parser("check", help="run every claim; exit 1 if any is not as expected")
-    s.add_argument("--spec", help="TOML file of user-defined functions")
+    _common(s)
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("build", help="derive, verify and emit into DIR")
-    s.add_argument("--out", default="generated", help="output folder (default: generated)")
+    s.add_argument("--out", metavar="DIR", help="output folder (default: generated/ of the project)")
     s.add_argument("--check", action="store_true", help="exit 1 naming files that differ from a fresh build")
     s.add_argument("--force", action="store_true", help="overwrite generated files edited by hand")
-    s.add_argument("--spec", help="TOML file of user-defined functions")
+    _common(s)
     s.set_defaults(func=cmd_build)
 
     s = sub.add_parser("backprop", help="derived gradients of the scalar chain a_l = f(w_l a_(l-1) + b_l)")
-    s.add_argument("--depth", type=int, required=True, help="number of layers L >= 1")
+    s.add_argument("--depth", type=_positive, required=True, help="number of layers L >= 1")
     s.add_argument("--activation", required=True, help="a scalar activation of the catalog")
-    fmt = s.add_mutually_exclusive_group()
-    fmt.add_argument("--latex", action="store_true", help="print LaTeX")
-    fmt.add_argument("--numpy", action="store_true", help="print a NumPy module with loss_and_gradients(x, t, w, b)")
+    _fmt(s).add_argument("--numpy", action="store_true",
+                         help="print a NumPy module with loss_and_gradients(x, t, w, b)")
     s.set_defaults(func=cmd_backprop, spec=None)
 
     s = sub.add_parser("notes", help="compile the LaTeX documents to PDF with latexmk")
-    s.add_argument("--out", default="notes", help="output folder for the PDFs (default: notes)")
+    s.add_argument("--out", metavar="DIR", default="notes", help="output folder for the PDFs (default: notes)")
+    _common(s, spec=False)
     s.set_defaults(func=cmd_notes, spec=None)
     return p
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symderiv.build import BuildContext
+from symderiv.build import provenance
 from symderiv.calculus.backprop import chain_blocks, layered, scalar_chain
 from symderiv.calculus.network import deep_mlp
 from symderiv.catalog import load_catalog
@@ -26,8 +26,8 @@ def load(text, name="generated"):
 
 @pytest.fixture(scope="module")
 def networks():
-    text = networks_file(BuildContext(CAT, ()))["numpy/networks.py"]
-    assert text.startswith("# " + BuildContext(CAT, ()).provenance())
+    text = networks_file(CAT, provenance())["numpy/networks.py"]
+    assert text.startswith("# " + provenance())
     return load(text, "networks")
 
 

@@ -3,10 +3,11 @@
 import pytest
 
 from symderiv.catalog import load_catalog
+from symderiv.emit.network_claims import groups
 from symderiv.verify.backprop_claims import backprop_claims
 from symderiv.verify.claims import run_claim
 
-CLAIMS = backprop_claims(load_catalog())
+CLAIMS = backprop_claims(load_catalog()) + [c for _, make in groups(load_catalog()) for c in make()]
 
 
 @pytest.mark.parametrize("claim", CLAIMS, ids=[c.id for c in CLAIMS])

@@ -105,12 +105,14 @@ def test_failed_mkdir_writes_nothing(tmp_path):
 @pytest.fixture
 def fast_build(monkeypatch):
     """`symderiv build` with no claims and two small emitters (the real ones are tested elsewhere)."""
-    import symderiv.verify.registry as registry
+    emitters = [lambda catalog: {"numpy/k.py": FILES["numpy/k.py"] + f"# {len(catalog.entries)} entries\n"},
+                lambda catalog: {"report/r.json": FILES["report/r.json"]}]
 
-    monkeypatch.setattr(registry, "run_all", lambda catalog, progress=None: [])
-    emitters = [lambda ctx: {"numpy/k.py": FILES["numpy/k.py"] + f"# {len(ctx.catalog.entries)} entries\n"},
-                lambda ctx: {"report/r.json": FILES["report/r.json"]}]
-    monkeypatch.setattr(build, "EMITTERS", emitters)
+    def fake(project, catalog, settings):
+        files = {p: t for e in emitters for p, t in e(catalog).items()}
+        return build.Build((), {p: stamp(p, t) for p, t in sorted(files.items())})
+
+    monkeypatch.setattr(build, "build", fake)
     return emitters
 
 
@@ -140,11 +142,11 @@ def test_cli_emitter_that_raises_leaves_output_as_it_was(tmp_path, fast_build):
     assert main(["build", "--out", str(tmp_path)]) == 0
     before = _snapshot(tmp_path)
 
-    def broken(ctx):
+    def broken(catalog):
         raise RuntimeError("emitter bug")
 
     fast_build.append(broken)
-    fast_build[0] = lambda ctx: {"numpy/k.py": FILES["numpy/k.py"] + "# changed\n"}
+    fast_build[0] = lambda catalog: {"numpy/k.py": FILES["numpy/k.py"] + "# changed\n"}
     with pytest.raises(RuntimeError):
         main(["build", "--out", str(tmp_path)])
     assert _snapshot(tmp_path) == before
@@ -152,12 +154,10 @@ def test_cli_emitter_that_raises_leaves_output_as_it_was(tmp_path, fast_build):
 
 @pytest.mark.parametrize("out", ["/dev/null/x", "", "   ", "FILE/sub", "FILE"])
 def test_cli_unwritable_out_is_one_line_exit_2_before_any_claim(tmp_path, monkeypatch, capsys, out):
-    import symderiv.verify.registry as registry
-
     def no_claims(*a, **k):
         raise AssertionError("claims ran before the output folder was checked")
 
-    monkeypatch.setattr(registry, "run_all", no_claims)
+    monkeypatch.setattr(build, "build", no_claims)
     (tmp_path / "FILE").write_text("x")
     out = out.replace("FILE", str(tmp_path / "FILE"))
     assert main(["build", "--out", out]) == 2
@@ -167,9 +167,7 @@ def test_cli_unwritable_out_is_one_line_exit_2_before_any_claim(tmp_path, monkey
 
 @pytest.mark.skipif(os.geteuid() != 0 and not os.path.isdir("/proc/self"), reason="needs /proc")
 def test_cli_out_under_proc_is_refused(capsys, monkeypatch):
-    import symderiv.verify.registry as registry
-
-    monkeypatch.setattr(registry, "run_all", lambda *a, **k: [])
+    monkeypatch.setattr(build, "build", lambda *a, **k: build.Build((), {}))
     assert main(["build", "--out", "/proc/self/nope/gen"]) == 2
     _one_line_error(capsys)
 
@@ -177,5 +175,5 @@ def test_cli_out_under_proc_is_refused(capsys, monkeypatch):
 def test_render_stamps_every_stampable_file(fast_build):
     from symderiv.catalog import load_catalog
 
-    files = render(build.BuildContext(load_catalog(), ()))
+    files = render(load_catalog(), (), {"latex/x.tex": "% x\nbody\n"})
     assert all(not edited(p, t) and unstamp(p, t)[1] for p, t in files.items())

@@ -11,10 +11,11 @@ import sympy as sp
 from symderiv.calculus.derivative import derivative
 from symderiv.catalog import load_catalog
 from symderiv.cli import main
-from symderiv.derivations import blocks, document_claims, documents, figures, list_documents
+from symderiv.build import project as projects
+from symderiv.lecture import blocks, figures
 from symderiv.emit.latex import to_latex
 from symderiv.emit.latex_doc import data_text, latex_env, render_document
-from symderiv.notes import compile_all, referenced_claims, write_sources
+from symderiv.build.notes import compile_all, write_sources
 from symderiv.verify.claims import run_claim
 
 HAVE_TEX = all(shutil.which(t) for t in ("latexmk", "pdflatex", "pdftoppm", "pdfinfo"))
@@ -24,6 +25,28 @@ HOSTILE = r"\input{/etc/passwd} 100% $x_1$ & #~^ \write18{rm -rf /}"
 @pytest.fixture(scope="module")
 def catalog():
     return load_catalog()
+
+
+PROJECT = projects.Project(projects.bundled_folder(), bundled=True)
+
+
+def documents(catalog):
+    return [(name, projects.load(PROJECT, name, catalog)) for name in PROJECT.files()]
+
+
+def document_claims(catalog):
+    return [c for _, doc in documents(catalog) for c in projects.claims_of(doc)]
+
+
+def referenced_claims(catalog):
+    """The claims the documents print: their own and those they refer to."""
+    from symderiv.verify.registry import all_claims
+    from symderiv.emit.network_claims import groups
+
+    wanted = {i.id for _, doc in documents(catalog) for s in doc.sections for i in s.items
+              if isinstance(i, blocks.ClaimRef)}
+    others = all_claims(catalog) + [c for _, make in groups(catalog) for c in make()]
+    return [c for c in others if c.id in wanted] + document_claims(catalog)
 
 
 def test_environment_is_strict_and_tex_safe():
@@ -47,7 +70,7 @@ def test_prose_is_escaped_and_math_comes_from_sympy():
 
 
 def test_documents_are_listed_and_own_their_claims(catalog):
-    names = [n for n, _ in list_documents()]
+    names = [n for n, _ in projects.list_documents(PROJECT)]
     assert len(names) >= 6 and len(set(names)) == len(names)
     claims = document_claims(catalog)
     assert claims and all(c.document in names and c.id.startswith(c.document + ".") for c in claims)

@@ -13,7 +13,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from symderiv.build import BuildContext
+from symderiv.build import provenance
 from symderiv.catalog import load_catalog
 from symderiv.emit.errata import PATH, errata_files, quote_tex
 from symderiv.verify.claims import Claim, run_claim
@@ -132,13 +132,13 @@ def test_tanh_variance_against_simulation():
 # ----- the errata -----
 
 def errata_text():
-    ctx = BuildContext(load_catalog(), seed_results())
-    return errata_files(ctx)[PATH], ctx
+    results = seed_results()
+    return errata_files(load_catalog(), results, provenance())[PATH], results
 
 
 def test_errata_lists_every_refuted_claim_and_starts_with_provenance():
-    text, ctx = errata_text()
-    assert text.splitlines()[0] == "% " + ctx.provenance()
+    text, _ = errata_text()
+    assert text.splitlines()[0] == "% " + provenance()
     plain = text.replace(r"\allowbreak{}", "")
     for r in seed_results():
         if r.status == "refuted":

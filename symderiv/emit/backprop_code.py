@@ -115,9 +115,8 @@ def network_function(lay: Layered, name: str) -> str:
     return env().get_template("network_function.py.jinja").render(fn=function_parts(lay, name))
 
 
-def networks_file(ctx) -> dict:
+def networks_file(catalog, provenance: str) -> dict:
     """Emitter: generated/numpy/networks.py (seed 000's network, contract in DESIGN.md)."""
-    catalog = ctx.catalog
     derived = {(a, c): layered(mlp2(catalog, a), c) for a in MLP2_ACTIVATIONS for c in CONVENTIONS}
     leaky = catalog.get("leaky_relu")
     slope = leaky.param("negative_slope")
@@ -132,7 +131,7 @@ def networks_file(ctx) -> dict:
     derivation = [(n, sp.sstr(e)) for n, e in doc_lay.backward]
     kinks = {c: "; ".join(_kink_text(catalog, c)) for c in CONVENTIONS}
     text = env().get_template("networks.py.jinja").render(
-        provenance=ctx.provenance(), loss_text=sp.sstr(catalog.get("half_squared_error").expr),
+        provenance=provenance, loss_text=sp.sstr(catalog.get("half_squared_error").expr),
         activations=MLP2_ACTIVATIONS, conventions=CONVENTIONS, negative_slope=repr(float(slope.default)),
         coefficients=coefficients, variants=variants, forward=forward, kinks=kinks,
         doc_variant="leaky_relu, catalog convention", derivation=derivation)

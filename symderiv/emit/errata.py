@@ -102,10 +102,10 @@ def seed_view(file, results, formulas) -> dict:
     }
 
 
-def errata_files(ctx) -> dict:
+def errata_files(catalog, results, provenance: str) -> dict:
     """The build emitter: latex/errata.tex."""
-    formulas = correct_formulas(ctx.catalog)
-    seeds = [seed_view(f, ctx.results, formulas) for f in SEEDS.values()]
+    formulas = correct_formulas(catalog)
+    seeds = [seed_view(f, results, formulas) for f in SEEDS.values()]
     total = {k: sum(s["counts"][k] for s in seeds) for k in ("claims", "verified", "refuted", "not_as_expected")}
-    tex = latex_env().get_template("errata.tex.j2").render(provenance=ctx.provenance(), seeds=seeds, total=total)
+    tex = latex_env().get_template("errata.tex.j2").render(provenance=provenance, seeds=seeds, total=total)
     return {PATH: tex}

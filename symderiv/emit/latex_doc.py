@@ -4,7 +4,7 @@
 strings that are already printed: SymPy objects through `to_latex`, prose through `escape`;
 they hold layout only.
 
-    >>> from symderiv.derivations.blocks import Document, P, S
+    >>> from symderiv.lecture.blocks import Document, P, S
     >>> import sympy as sp
     >>> tex, data = render_document("demo", Document("Demo", (S("One", P("x & ", sp.Symbol("y"))),)), {}, "gen")
     >>> r"x \\& $y$" in tex
@@ -20,8 +20,9 @@ from pathlib import Path
 import jinja2
 import sympy as sp
 
-from symderiv.derivations import blocks
+from symderiv.emit.escape import latex_escape as escape
 from symderiv.emit.latex import to_latex
+from symderiv.lecture import blocks
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLES = {"": "thick, no markers", "dashed": "thick, dashed, no markers",
@@ -32,22 +33,7 @@ HIDDEN_EVIDENCE = ("tolerance", "fd_skipped_inputs", "error")
 FIRST_EVIDENCE = ("max_rel_error_mpmath", "max_rel_error_fd", "max_abs_error", "max_rel_error", "left_limit",
                   "right_limit", "n_points")
 ROUND_DIGITS = 10
-MAX_EVIDENCE_CHARS = 240        # longer evidence values are left to verification.json                # long SymPy Floats (SELU's constants) print with 10 digits
-
-_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-            "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-            "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
-
-
-def _local_escape(text: str) -> str:
-    """Text safe for LaTeX: every special character printed literally."""
-    return "".join(_ESCAPES.get(c, c) for c in str(text))
-
-
-try:   # the project's shared escaping (issue 7), when present
-    from symderiv.emit.escape import latex_escape as escape
-except ImportError:   # pragma: no cover - until that module lands
-    escape = _local_escape
+MAX_EVIDENCE_CHARS = 240        # longer evidence values are left to verification.json
 
 
 @lru_cache(maxsize=None)
@@ -242,16 +228,3 @@ def render_document(name: str, doc, results: dict, provenance: str, template="do
         sources=[escape(s) for s in doc.sources], sections=sections, claims=claims,
         toc=len(doc.sections) >= 4)
     return tex, files
-
-
-def latex_files(ctx) -> dict:
-    """The build emitter: latex/NAME.tex and latex/data/*.dat for every derivation document."""
-    from symderiv.derivations import documents
-
-    results = {r.claim.id: r for r in ctx.results}
-    out = {}
-    for name, doc in documents(ctx.catalog):
-        tex, data = render_document(name, doc, results, ctx.provenance())
-        out[f"latex/{name}.tex"] = tex
-        out.update({f"latex/{p}": t for p, t in data.items()})
-    return out

@@ -29,6 +29,8 @@ import sympy as sp
 from symderiv.calculus.derivative import derivative
 from symderiv.emit import special
 from symderiv.emit.numpy_code import kernel_source, to_numpy
+from symderiv.numerics.mp_eval import evaluate
+from symderiv.numerics.ulp import ulp_errors
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -240,7 +242,6 @@ PROBE_ULPS = 1000.0
 
 def _accurate(entry, body, exprs, grad) -> bool:
     """Every result within PROBE_ULPS of the mpmath reference on +-PROBE_GRID, in float64 and float32."""
-    from symderiv.verify.kernels import evaluate, ulp_errors
 
     ns = _probe_namespace()
     exec(environment().get_template("numpy/body.py.jinja").render(b=body), ns)
@@ -357,22 +358,24 @@ def _variant_of(models):
     return out
 
 
-def module_text(ctx_provenance: str, kind: str, entries) -> str:
-    """One generated module (all entries of `kind`)."""
-    models = [kernel_model(e) for e in entries]
+def module_text(provenance: str, kind: str, entries, models=None) -> str:
+    """One generated module (all entries of `kind`); `models` maps names to precomputed kernel models."""
+    models = [(models or {}).get(e.name) or kernel_model(e) for e in entries]
     source = "".join(str(m) for m in models)
     uses_erf = "_erf" in source
     return environment().get_template("numpy/module.py.jinja").render(
-        provenance=ctx_provenance, title=TITLES[kind], kind=kind, models=models,
+        provenance=provenance, title=TITLES[kind], kind=kind, models=models,
         variants=_variant_of(models), uses_erf=uses_erf,
         erfc_cheb=[repr(c) for c in special.erfc_chebyshev()], erf_series=[repr(c) for c in special.erf_series()],
         erfc_f32=[repr(c) for c in special.erfc_f32_poly()], names=[m["name"] for m in models],
     )
 
 
-def numpy_files(ctx) -> dict:
-    """The build emitter: {numpy/KIND.py: text} for activations, losses and regularizers."""
-    return {path: module_text(ctx.provenance(), kind, ctx.catalog.of_kind(kind)) for kind, path in MODULES.items()}
+def numpy_files(catalog, provenance: str, models=None) -> dict:
+    """The build emitter: {numpy/KIND.py: text} for activations, losses and regularizers.
+
+    `models` ({name: kernel_model(entry)}) lets the build compute the models in parallel and cache them."""
+    return {path: module_text(provenance, kind, catalog.of_kind(kind), models) for kind, path in MODULES.items()}
 
 
 def entry_source(entry) -> str:

@@ -9,16 +9,19 @@ from symderiv.verify import numeric
 from symderiv.verify.claims import Claim
 
 
+def entry_claims(entry):
+    """The claims one entry makes about itself (none for an initializer)."""
+    if entry.kind == "initializer":
+        return []
+    claims = derivative_claims(entry) + kink_claims(entry)
+    if entry.kind == "activation" and not entry.is_vector and len(entry.variables) == 1:
+        claims += limit_claims(entry)
+    return claims
+
+
 def catalog_claims(catalog):
     """All per-entry claims, in catalog order."""
-    claims = []
-    for entry in catalog:
-        if entry.kind == "initializer":
-            continue
-        claims += derivative_claims(entry) + kink_claims(entry)
-        if entry.kind == "activation" and not entry.is_vector and len(entry.variables) == 1:
-            claims += limit_claims(entry)
-    return claims
+    return [c for entry in catalog for c in entry_claims(entry)]
 
 
 def _scalar_outputs(entry):

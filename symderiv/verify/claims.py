@@ -12,6 +12,7 @@ A claim with ``expected=False`` is a known error (in a seed document): refuting 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Callable
@@ -37,6 +38,10 @@ class Result:
     claim: Claim
     status: str
     evidence: dict
+
+    def plain(self) -> "Result":
+        """This result without the claim's check (a closure): picklable, for worker processes and the cache."""
+        return dataclasses.replace(self, claim=dataclasses.replace(self.claim, check=None))
 
     @property
     def passed(self) -> bool:

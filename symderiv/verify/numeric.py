@@ -10,10 +10,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-DPS = 40                 # working precision of the mpmath reference, in decimal digits
-REF_TOL = 1e-25          # |derivative - mpmath.diff| relative to max(1, |value|)
-FD_TOL = 1e-6            # float64 central differences, relative to max(1, |value|)
-KINK_MARGIN = 1e-3       # sample points stay this far from kinks
+from symderiv.numerics.mp_eval import mp_callable
+from symderiv.numerics.tolerances import DPS, FD_TOL, KINK_MARGIN, REF_TOL
 
 
 def sample_points(kinks=(), n=48, seed=0):
@@ -22,11 +20,6 @@ def sample_points(kinks=(), n=48, seed=0):
     pts = np.concatenate([np.linspace(-6, 6, 25) + 0.0123, [-40.5, -15.25, 15.25, 40.5], 3 * rng.standard_normal(n)])
     kinks = [float(k) for k in kinks]
     return [float(p) for p in pts if all(abs(p - k) > KINK_MARGIN for k in kinks)]
-
-
-def mp_callable(expr, variables):
-    """`expr` as an mpmath function of `variables` (Piecewise becomes Python conditionals)."""
-    return sp.lambdify(variables, expr, modules="mpmath")
 
 
 def check_derivative(f, d, var, points, others=None):

@@ -1,24 +1,51 @@
-"""Where claims come from. A new source of claims is one function added to `PROVIDERS`."""
+"""Where claims come from, in groups: a group is the unit the build runs, caches and parallelises.
+
+A group has a name and `make()`, which returns its claims. Each catalog entry's own claims
+(derivative, kinks, limits) are one group (`entry:NAME`); every other provider is one group. A new
+source of claims is one function added to `PROVIDERS`. The lecture documents' claims are not here:
+the build loads the documents (a layer above) and runs their claims the same way.
+"""
 
 from __future__ import annotations
 
-from symderiv.calculus.identities import derivative_form_claims, identity_claims
-from symderiv.derivations import document_claims
-from symderiv.verify.catalog_claims import catalog_claims
+from dataclasses import dataclass
+from typing import Callable
+
 from symderiv.verify.backprop_claims import backprop_claims
+from symderiv.verify.catalog_claims import entry_claims
 from symderiv.verify.claims import run_claim
-from symderiv.verify.seeds import seed_claims
+from symderiv.verify.identity_claims import derivative_form_claims, identity_claims
+from symderiv.verify.seeds import MODULES as SEED_MODULES
 
-PROVIDERS = (catalog_claims, identity_claims, derivative_form_claims, backprop_claims, seed_claims, document_claims)
+PROVIDERS = (identity_claims, derivative_form_claims, backprop_claims,
+             *(m.claims for m in SEED_MODULES))
 
 
-def all_claims(catalog):
-    """Every claim, in a fixed order; ids are unique."""
-    claims = [c for provider in PROVIDERS for c in provider(catalog)]
+@dataclass(frozen=True)
+class Group:
+    name: str
+    make: Callable[[], list]
+    reads: tuple = ()        # catalog entries the group depends on beyond those `make` reads from the catalog
+
+
+def groups(catalog) -> list:
+    """Every claim group, in a fixed order: one per catalog entry, then one per provider."""
+    out = [Group(f"entry:{e.name}", lambda e=e: entry_claims(e), (e.name,)) for e in catalog if e.kind != "initializer"]
+    return out + [Group(f"{p.__module__.rsplit('.', 1)[-1]}.{p.__name__}", lambda p=p: p(catalog))
+                  for p in PROVIDERS]
+
+
+def check_unique(claims) -> None:
     ids = [c.id for c in claims]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ValueError(f"duplicate claim ids: {dupes}")
+
+
+def all_claims(catalog):
+    """Every claim of every group, in a fixed order; ids are unique."""
+    claims = [c for g in groups(catalog) for c in g.make()]
+    check_unique(claims)
     return claims
 
 

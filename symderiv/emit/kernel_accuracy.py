@@ -16,25 +16,20 @@ import numpy as np
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative
-from symderiv.emit.numpy_kernels import HAND_STRUCTURED, MODULES
+from symderiv.numerics.mp_eval import evaluate
+from symderiv.numerics.tolerances import DPS, TAIL, ULPS  # noqa: F401  (ULPS, TAIL: the tests' tolerances)
+from symderiv.numerics.ulp import conditions, ulp_errors
+from symderiv.emit.numpy_kernels import HAND_STRUCTURED, MODULES, numpy_files
 
-DPS = 40
-# error allowed, in ulps of max(|reference|, floor); floor = 1 for |x| <= TAIL (absolute near roots),
-# 0 beyond (tails must be relatively accurate: softplus'(-50), sigmoid'(-1000) in float32, ...)
-ULPS = {"float64": 64, "float32": 16}
-TAIL = 8.0
 EXTREMES = {"float64": (1e308, 1e300, 1e30, 1000.0, 700.0, 50.0, 20.0, 9.5, 1e-300, 5e-324, 1e-310),
             "float32": (3e38, 1e30, 100.0, 88.0, 50.0, 20.0, 9.5, 1e-30, 1e-45, 1e-40)}
 
 
 def load_modules(folder: Path, catalog) -> dict:
     """Render the kernel modules into `folder` and import them: {kind: module}."""
-    from symderiv.build import BuildContext
-    from symderiv.emit.numpy_kernels import numpy_files
-
     folder = Path(folder)
     mods = {}
-    for rel, text in numpy_files(BuildContext(catalog, ())).items():
+    for rel, text in numpy_files(catalog, "# kernels rendered for measurement").items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -83,83 +78,6 @@ def references(entry, which="forward", params=None):
     subs = entry.defaults(**(params or {}))
     exprs = [entry.expr] if which == "forward" else [derivative(entry, v) for v in grad_vars(entry)]
     return [sp.lambdify(entry.variables, e.subs(subs), modules="mpmath") for e in exprs]
-
-
-def ulp_errors(values, refs, x, dtype) -> np.ndarray:
-    """|value - ref| in ulps of max(|ref|, floor) in `dtype`; floor = 1 for |x| <= TAIL, else the
-    smallest normal number times 2^(mantissa bits) (exp(-100) in float32 is subnormal: its last bits are gone)."""
-    with np.errstate(over="ignore"):
-        ref_d = np.array([float(r) for r in refs]).astype(dtype)   # rounded to dtype (may be inf)
-    vals = np.asarray(values, dtype=np.float64)
-    info = np.finfo(dtype)
-    tiny = float(info.tiny) * 2.0 ** info.nmant   # results this small have subnormal intermediates
-    floor = np.where(np.abs(x) <= TAIL, 1.0, tiny)
-    scale = np.maximum(np.abs(ref_d.astype(np.float64)), floor).astype(dtype)
-    with np.errstate(all="ignore"):
-        err = np.abs(vals - np.array([float(r) for r in refs]))
-        err = np.where(vals == ref_d.astype(np.float64), 0.0, err)      # equal after rounding (incl. inf)
-        ulp = np.spacing(scale).astype(np.float64)
-        out = err / ulp
-    return np.where(np.isnan(vals) != np.isnan(ref_d), np.inf, np.nan_to_num(out, nan=0.0, posinf=np.inf))
-
-
-def _at(f, row, dps):
-    with mpmath.workdps(dps):
-        try:
-            return +f(*[mpmath.mpf(float(v)) for v in row])
-        except (ZeroDivisionError, OverflowError, ValueError):
-            return mpmath.nan
-
-
-def _agree(a, b) -> bool:
-    if mpmath.isnan(a) or mpmath.isnan(b):
-        return mpmath.isnan(a) and mpmath.isnan(b)
-    if mpmath.isinf(a) or mpmath.isinf(b):
-        return a == b
-    return abs(a - b) <= mpmath.mpf(10) ** -25 * abs(b) or (abs(a) < 1e-330 and abs(b) < 1e-330)
-
-
-def evaluate(refs, pts) -> list:
-    """Each reference at each row of `pts` (exact float inputs as mpf), as mpf values (nan where undefined).
-
-    The precision is raised (DPS, 10 DPS, then x4 up to 6400 digits) until two evaluations agree to
-    25 digits, so cancellation in a written form (1 - tanh(x)^2 at x = 50, log(1 + exp(-700)))
-    does not fool the reference.
-    """
-    out = []
-    for f in refs:
-        col = []
-        for row in pts:
-            prev, dps = _at(f, row, DPS), DPS * 10
-            value = _at(f, row, dps)
-            while not _agree(prev, value) and dps < 6400:
-                prev, dps = value, dps * 4
-                value = _at(f, row, dps)
-            col.append(value)
-        out.append(col)
-    return out
-
-
-def conditions(refs_fn, pts) -> np.ndarray:
-    """|x f'(x) / f(x)| per row (first variable) for tail points |x| > TAIL, 1 elsewhere (mpmath.diff).
-
-    An intermediate rounded to relative eps (x/sqrt(2) in erfc) moves a result by cond * eps, so
-    tail tolerances are in ulps times max(1, cond): gelu(-20) has cond ~ 400.
-    """
-    out = np.ones(len(pts))
-    with mpmath.workdps(DPS * 10):   # the written form may cancel (1 + erf(-14)): as in `evaluate`
-        for i, row in enumerate(pts):
-            x0 = float(row[0])
-            if not (TAIL < abs(x0) < 1e6):
-                continue
-            rest = [mpmath.mpf(float(v)) for v in row[1:]]
-            try:
-                f = refs_fn(mpmath.mpf(x0), *rest)
-                d = mpmath.diff(lambda u: refs_fn(u, *rest), mpmath.mpf(x0))
-                out[i] = max(1.0, float(abs(x0 * d / f))) if f != 0 else 1.0
-            except (ZeroDivisionError, OverflowError, ValueError):
-                pass
-    return out
 
 
 def kernel_errors(mods, entry, dtype) -> dict:

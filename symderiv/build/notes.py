@@ -46,17 +46,6 @@ def require_tex() -> None:
                             f"e.g. on Debian/Ubuntu: apt-get install {DEBIAN_PACKAGES}")
 
 
-def referenced_claims(catalog) -> list:
-    """The claims the derivation documents print (their own and the ones they refer to)."""
-    from symderiv.derivations import document_claims, documents
-    from symderiv.derivations.blocks import ClaimRef
-    from symderiv.verify.registry import all_claims
-
-    wanted = {i.id for _, doc in documents(catalog) for s in doc.sections for i in s.items
-              if isinstance(i, ClaimRef)}
-    return [c for c in all_claims(catalog) if c.id in wanted] + document_claims(catalog)
-
-
 def write_sources(files: dict, out: Path) -> list:
     """Write the `latex/...` entries of `files` into `out` (without the prefix); the .tex names, sorted."""
     names = []

@@ -1,0 +1,46 @@
+"""Run independent tasks on all cores: forked worker processes, results in task order.
+
+Tasks are closures (claims hold their checks as closures), so they are not pickled: the pool is
+forked after `TASKS` is set, and a worker is sent only a task's index. Results must pickle.
+With `jobs=1`, or where `fork` is not available, tasks run in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+TASKS: list = []
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _run(index: int):
+    return TASKS[index]()
+
+
+def run_tasks(tasks, jobs: int, done=None) -> list:
+    """[task() for task in tasks], `jobs` at a time; `done(i)` is called as each task finishes."""
+    global TASKS
+    tasks = list(tasks)
+    if jobs <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        out = []
+        for i, task in enumerate(tasks):
+            out.append(task())
+            done and done(i)
+        return out
+    TASKS = tasks
+    results = [None] * len(tasks)
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(_run, i): i for i in range(len(tasks))}
+            for fut in as_completed(futures):
+                results[futures[fut]] = fut.result()
+                done and done(futures[fut])
+    finally:
+        TASKS = []
+    return results
