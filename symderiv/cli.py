@@ -182,8 +182,6 @@ def cmd_notes(args) -> int:
 
 def _common(s, spec=True, project=True):
     """The options shared by the project commands."""
-    from symderiv.build.workers import default_jobs
-
     if spec:
         s.add_argument("--spec", metavar="FILE.toml", help="TOML file of user-defined functions (default: none)")
     if project:
@@ -191,7 +189,7 @@ def _common(s, spec=True, project=True):
                        "holding derivations/, else the bundled lecture set)")
         s.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (default: cache "
                        "in .symderiv-cache/ of the project, or $SYMDERIV_CACHE_DIR)")
-        s.add_argument("--jobs", type=_positive, default=default_jobs(),
+        s.add_argument("--jobs", type=_positive, default=len(os.sched_getaffinity(0)),
                        help="worker processes (default: %(default)s, the cores available)")
     s.add_argument("--quiet", action="store_true", help="no progress and no table, only errors and the summary")
     s.add_argument("--verbose", action="store_true", help="say what each stage ran and took (on stderr)")

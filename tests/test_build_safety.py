@@ -175,5 +175,8 @@ def test_cli_out_under_proc_is_refused(capsys, monkeypatch):
 def test_render_stamps_every_stampable_file(fast_build):
     from symderiv.catalog import load_catalog
 
-    files = render(load_catalog(), (), {"latex/x.tex": "% x\nbody\n"})
+    from symderiv.build.pipeline import report_files
+    from symderiv.emit.backprop_code import networks_file
+
+    files = render([report_files((), "p"), networks_file(load_catalog(), "p"), {"latex/x.tex": "% x\nbody\n"}])
     assert all(not edited(p, t) and unstamp(p, t)[1] for p, t in files.items())

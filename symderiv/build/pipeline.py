@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 
 import sympy
@@ -51,21 +52,21 @@ class Build:
     files: dict         # {relative path: stamped text}
 
 
-def _cached(tasks, catalog, settings, label) -> list:
+def _cached(tasks, catalog, settings, label, names) -> list:
     """[fn(recording catalog)] for tasks [(static key, reads, fn)], served from the cache where current."""
     values = [settings.cache.get(k, catalog) for k, _, _ in tasks]
     todo = [i for i, v in enumerate(values) if v is None]
 
     def runner(i):
-        k, reads, fn = tasks[i]
-        rc = RecordingCatalog(catalog.entries)
+        k, reads, fn, name = *tasks[i][:3], names[i]
+        rc, start = RecordingCatalog(catalog.entries), time.process_time()
         value = fn(rc)
-        return value, rc.read | set(reads)
+        return value, rc.read | set(reads), (time.process_time() - start, name)
 
     bar = settings.progress.bar(label, len(todo), len(tasks) - len(todo))
-    fresh = run_tasks([lambda i=i: runner(i) for i in todo], settings.jobs, done=lambda j: bar.step(tasks[todo[j]][0]))
-    bar.close()
-    for i, (value, read) in zip(todo, fresh):
+    fresh = run_tasks([lambda i=i: runner(i) for i in todo], settings.jobs, done=lambda j: bar.step(names[todo[j]]))
+    bar.close(sorted((f[2] for f in fresh), reverse=True)[:3])
+    for i, (value, read, _) in zip(todo, fresh):
         settings.cache.put(tasks[i][0], catalog, read, value)
         values[i] = value
     return values
@@ -85,9 +86,9 @@ def _all_groups(catalog) -> list:
 
 def run_claims(catalog, settings: Settings) -> list:
     """Plain results of every claim of the verify and emit layers, in order."""
-    names = [(g.name, g.reads) for g in _all_groups(catalog)]
-    tasks = [(key("claims", n), reads, _group_task(n)) for n, reads in names]
-    results = [r for group in _cached(tasks, catalog, settings, "claims") for r in group]
+    groups = [(g.name, g.reads) for g in _all_groups(catalog)]
+    tasks = [(key("claims", n), reads, _group_task(n)) for n, reads in groups]
+    results = [r for group in _cached(tasks, catalog, settings, "claims", [n for n, _ in groups]) for r in group]
     registry.check_unique([r.claim for r in results])
     return results
 
@@ -103,12 +104,12 @@ def _document_task(project, name, results_by_id):
 
 def build_documents(project, catalog, results, settings: Settings):
     """(plain results of the documents' claims, {latex path: text}) for every document of `project`."""
-    digest = hashlib.sha256(json.dumps([r.record() for r in results], sort_keys=True).encode()).hexdigest()
+    digest = _digest(results)
     by_id = {r.claim.id: r for r in results}
     tasks = [(key("document", name, path.read_bytes(), digest), (), _document_task(project, name, by_id))
              for name, path in project.files().items()]
     out, files = [], {}
-    for own, f in _cached(tasks, catalog, settings, "documents"):
+    for own, f in _cached(tasks, catalog, settings, "documents", list(project.files())):
         out += own
         files.update(f)
     return out, files
@@ -118,7 +119,7 @@ def kernel_models(catalog, settings: Settings) -> dict:
     """{name: kernel model} of every entry that has a NumPy kernel."""
     names = [e.name for e in catalog if e.kind in MODULES]
     tasks = [(key("kernel", n), (n,), lambda rc, n=n: kernel_model(rc.get(n))) for n in names]
-    return dict(zip(names, _cached(tasks, catalog, settings, "kernels")))
+    return dict(zip(names, _cached(tasks, catalog, settings, "kernels", names)))
 
 
 def report_files(results, prov: str) -> dict:
@@ -133,11 +134,8 @@ def report_files(results, prov: str) -> dict:
     return {"report/verification.json": json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"}
 
 
-def render(catalog, results, documents: dict, models=None) -> dict:
-    """Every generated file, stamped: the report, networks, errata, kernels and the documents' LaTeX."""
-    prov = provenance()
-    parts = [report_files(results, prov), networks_file(catalog, prov), errata_files(catalog, results, prov),
-             numpy_files(catalog, prov, models), documents]
+def render(parts) -> dict:
+    """The generated files of every emitter's part ({path: text} each), stamped, sorted by path."""
     files = {}
     for part in parts:
         for path, text in part.items():
@@ -147,6 +145,20 @@ def render(catalog, results, documents: dict, models=None) -> dict:
     return {p: stamp(p, t) if isinstance(t, str) else t for p, t in sorted(files.items())}
 
 
+def _emitted(catalog, results, models, settings) -> list:
+    """The parts of the emitters that read the whole catalog or every result (cached like any task)."""
+    prov, digest = provenance(), _digest(results)
+    tasks = [(key("emit", "networks"), (), lambda rc: networks_file(rc, prov)),
+             (key("emit", "errata", digest), (), lambda rc: errata_files(rc, results, prov)),
+             (key("emit", "numpy"), (), lambda rc: numpy_files(rc, prov, models))]
+    parts = _cached(tasks, catalog, settings, "emitters", ["networks", "errata", "numpy"])
+    return [report_files(results, prov), *parts]
+
+
+def _digest(results) -> str:
+    return hashlib.sha256(json.dumps([r.record() for r in results], sort_keys=True).encode()).hexdigest()
+
+
 def build(project, catalog, settings: Settings) -> Build:
     """Run every claim (the documents' too) and render every file."""
     results = run_claims(catalog, settings)
@@ -154,7 +166,7 @@ def build(project, catalog, settings: Settings) -> Build:
     models = kernel_models(catalog, settings)
     all_results = tuple(results + doc_results)
     registry.check_unique([r.claim for r in all_results])
-    return Build(all_results, render(catalog, all_results, documents, models))
+    return Build(all_results, render([*_emitted(catalog, all_results, models, settings), documents]))
 
 
 def check(project, catalog, settings: Settings) -> tuple:

@@ -43,8 +43,10 @@ class _Bar:
         if self.tqdm is not None:
             self.tqdm.update(1)
 
-    def close(self) -> None:
+    def close(self, slowest=()) -> None:
+        """Close the bar; `slowest` [(CPU seconds, task name)] is named in the verbose line."""
         if self.tqdm is not None:
             self.tqdm.close()
+        top = ", ".join(f"{name} {sec:.1f} s" for sec, name in slowest)
         self.progress.say(f"{self.label}: {self.cached} from the cache, {self.todo} run "
-                          f"in {time.monotonic() - self.start:.1f} s")
+                          f"in {time.monotonic() - self.start:.1f} s" + (f" (slowest: {top})" if top else ""))

@@ -8,14 +8,9 @@ With `jobs=1`, or where `fork` is not available, tasks run in this process.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 TASKS: list = []
-
-
-def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def _run(index: int):

@@ -16,7 +16,19 @@ from symderiv.calculus.derivative import derivative
 from symderiv.catalog.initializers import fan_in, fan_out
 
 EPS = 1e-9
-MISSING = {"erf": np.vectorize(math.erf, otypes=[float])}   # NumPy has no erf; plots need no speed
+
+
+def _select(conditions, choices, default=np.nan):
+    """numpy.select's meaning (the first true condition wins) as nested numpy.where: NumPy's select
+    builds a full array per branch and dominates the training loops of the figures."""
+    out = default
+    for cond, choice in reversed(list(zip(conditions, choices))):
+        out = np.where(cond, choice, out)
+    return out
+
+
+MISSING = {"erf": np.vectorize(math.erf, otypes=[float]),   # NumPy has no erf; plots need no speed
+           "select": _select}
 
 
 def numeric(entry, expr=None, **params):
