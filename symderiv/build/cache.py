@@ -6,7 +6,7 @@ the catalog entries the task read (recorded by `RecordingCatalog`) and their fin
 result is served only while every one of those fingerprints is unchanged, so editing one catalog
 entry re-runs exactly the tasks that read it, and nothing stale is ever served.
 
-Files: `<folder>/<first two hex digits>/<key>.pickle`, written atomically. `Cache(None)` is off.
+Files are written atomically; a damaged one is a miss. `Cache(None)` is off.
 """
 
 from __future__ import annotations
@@ -101,31 +101,51 @@ def key(*parts) -> str:
 
 @dataclass(frozen=True)
 class Cache:
+    """Values under `<folder>/<k[:2]>/<k>.<prints hash>.pickle`, with `<k>.index` listing the sets of
+    dependencies stored values of key `k` recorded: a value is found by the current fingerprints of
+    one such set, so switching an entry back and forth serves both versions."""
+
     folder: Path | None
 
     def get(self, k: str, catalog: Catalog):
-        """The stored value of key `k`, if every dependency it recorded is unchanged in `catalog`; else None."""
-        path = self._path(k)
-        if path is None or not path.is_file():
-            return None
-        try:
-            deps, value = pickle.loads(path.read_bytes())
-        except Exception:   # a truncated or foreign file is a miss, never an error
-            return None
-        return value if dependency_prints(catalog, deps) == deps else None
+        """The value stored for key `k` whose recorded dependencies are unchanged in `catalog`, else None."""
+        for read in self._load(self._index(k)) or ():
+            value = self._load(self._value(k, dependency_prints(catalog, read)))
+            if value is not None:
+                return value[0]
+        return None
 
     def put(self, k: str, catalog: Catalog, read, value) -> None:
-        path = self._path(k)
-        if path is None:
+        if self.folder is None:
             return
+        read = frozenset(read)
+        self._store(self._value(k, dependency_prints(catalog, read)), (value,))
+        index = self._load(self._index(k)) or set()
+        if read not in index:
+            self._store(self._index(k), index | {read})
+
+    def _index(self, k):
+        return None if self.folder is None else self.folder / k[:2] / f"{k}.index"
+
+    def _value(self, k, prints):
+        digest = hashlib.sha256(repr(sorted(prints.items())).encode()).hexdigest()[:32]
+        return None if self.folder is None else self.folder / k[:2] / f"{k}.{digest}.pickle"
+
+    @staticmethod
+    def _load(path):
+        """The unpickled content of `path`, or None (absent, truncated or foreign: a miss, never an error)."""
+        try:
+            return pickle.loads(path.read_bytes()) if path is not None and path.is_file() else None
+        except Exception:
+            return None
+
+    @staticmethod
+    def _store(path, content) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((dependency_prints(catalog, read), value), fh, protocol=4)
+                pickle.dump(content, fh, protocol=4)
             os.replace(tmp, path)
         except OSError:   # an unwritable cache slows the next build, it does not fail this one
             pass
-
-    def _path(self, k):
-        return None if self.folder is None else self.folder / k[:2] / f"{k}.pickle"

@@ -150,7 +150,7 @@ def _emitted(catalog, results, models, settings) -> list:
     prov, digest = provenance(), _digest(results)
     tasks = [(key("emit", "networks"), (), lambda rc: networks_file(rc, prov)),
              (key("emit", "errata", digest), (), lambda rc: errata_files(rc, results, prov)),
-             (key("emit", "numpy"), (), lambda rc: numpy_files(rc, prov, models))]
+             (key("emit", "numpy", repr(sorted(models.items()))), (), lambda rc: numpy_files(rc, prov, models))]
     parts = _cached(tasks, catalog, settings, "emitters", ["networks", "errata", "numpy"])
     return [report_files(results, prov), *parts]
 

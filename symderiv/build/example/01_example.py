@@ -14,7 +14,7 @@ def document(catalog):
     softplus, sigmoid = catalog.get("softplus"), catalog.get("sigmoid")
     x = softplus.var
     d = derivative(softplus).subs(softplus.defaults())
-    f = sp.lambdify(x, softplus.expr.subs(softplus.defaults()))
+    f = sp.lambdify(x, softplus.expr.subs(softplus.defaults()), "numpy")
     curve = [(v / 4, float(f(v / 4))) for v in range(-16, 17)]
     plot = Plot((Series("softplus", "y", "softplus"),), xlabel=("x",), ylabel=("softplus(x)",))
     return Document(TITLE, (S(

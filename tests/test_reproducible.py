@@ -1,0 +1,42 @@
+"""The build's output does not depend on optional packages: kernels and figure data computed with
+scipy, torch and jax hidden are byte-identical to those computed with them installed.
+(CI also runs the whole `symderiv build --check` with them hidden.)"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HIDE = Path(__file__).parent / "hidden_optional"
+SCRIPT = """
+import hashlib, importlib.util
+from symderiv.catalog import Catalog, load_catalog
+from symderiv.emit.numpy_kernels import numpy_files
+from symderiv.lecture import figures
+full = load_catalog()
+small = Catalog(tuple(full.get(n) for n in ("gelu", "softplus", "sigmoid", "l1", "half_squared_error")))
+text = "".join(numpy_files(small, "p").values())
+text += repr([figures.activation_curve(full.get(n)) for n in ("gelu", "softplus", "elu")])
+print(importlib.util.find_spec("scipy") is not None, hashlib.sha256(text.encode()).hexdigest())
+"""
+
+
+def _run(hidden: bool) -> list:
+    env = dict(os.environ)
+    if hidden:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HIDE), env.get("PYTHONPATH")]))
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout.split()
+
+
+def test_kernels_and_figures_do_not_depend_on_scipy():
+    hidden, normal = _run(True), _run(False)
+    assert hidden[0] == "False"                 # the hiding works
+    assert hidden[1] == normal[1]
+
+
+def test_the_hiding_is_not_vacuous():
+    proc = subprocess.run([sys.executable, "-c", "import scipy"], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=str(HIDE)))
+    assert proc.returncode != 0 and "hidden" in proc.stderr
