@@ -1,0 +1,62 @@
+"""Wall times of the build, cold and warm, against the targets (one run each, this machine).
+
+    python benchmarks/build_times.py            # cold build, warm build, one edited document, warm check
+    python benchmarks/build_times.py --suite    # also the test suite (python -m pytest -q -n auto)
+
+The bundled lecture set is copied to a temporary project and built with a fresh cache there
+(SYMDERIV_CACHE_DIR), so the repository and its cache are not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {"cold build": 20.0, "warm build, nothing changed": 3.0, "warm build, one document edited": 5.0,
+           "warm check": 3.0, "test suite": 60.0}
+
+
+def _timed(cmd, env, cwd) -> float:
+    start = time.monotonic()
+    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
+    return time.monotonic() - start
+
+
+def measure(suite: bool) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "project"
+        shutil.copytree(ROOT / "derivations", project / "derivations", ignore=shutil.ignore_patterns("__pycache__"))
+        env = dict(os.environ, SYMDERIV_CACHE_DIR=str(Path(tmp) / "cache"))
+        sd = [sys.executable, "-m", "symderiv"]
+        build = sd + ["build", "--quiet", "--project", str(project), "--out", str(Path(tmp) / "out")]
+        times = {"cold build": _timed(build, env, tmp), "warm build, nothing changed": _timed(build, env, tmp)}
+        doc = sorted((project / "derivations").glob("0*_*.py"))[-1]
+        doc.write_text(doc.read_text(encoding="utf-8").replace("TITLE = \"", "TITLE = \"Edited: ", 1), encoding="utf-8")
+        times["warm build, one document edited"] = _timed(build, env, tmp)
+        times["warm check"] = _timed(sd + ["check", "--quiet", "--project", str(project)], env, tmp)
+    if suite:
+        times["test suite"] = _timed([sys.executable, "-m", "pytest", "-q", "-n", "auto", "-p", "no:cacheprovider"],
+                                     dict(os.environ), ROOT)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", action="store_true", help="also time the test suite")
+    times = measure(parser.parse_args().suite)
+    print(f"{'what':34s} {'seconds':>8s} {'target':>7s} {'ratio':>6s}")
+    for what, sec in times.items():
+        print(f"{what:34s} {sec:8.1f} {TARGETS[what]:7.0f} {sec / TARGETS[what]:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
