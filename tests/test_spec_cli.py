@@ -159,8 +159,8 @@ def test_escaped_hostile_text_compiles_inertly(tmp_path):
 # --- the user's function through the real emitters ---
 
 def _render_user_catalog(tmp_path):
-    """Every emitter's files for the built-in catalog plus the hostile spec (claims not run). The
-    kernels are left out here (13 s on the full catalog): the next test emits them for the spec alone."""
+    """The emitters' files (report, networks, errata, the handbook) for the built-in catalog plus the
+    hostile spec (claims not run); the kernels are emitted for the spec alone by the next test."""
     from symderiv import build
     from symderiv.catalog import load_catalog
 
@@ -168,9 +168,13 @@ def _render_user_catalog(tmp_path):
     from symderiv.emit.errata import errata_files
 
     catalog = load_catalog(_spec(tmp_path, SPEC))
+    import shutil
+
     from symderiv.build.project import Project, bundled_folder
 
-    _, docs = build.pipeline.build_documents(Project(bundled_folder(), True), catalog, [], build.Settings())
+    (tmp_path / "derivations").mkdir()     # the handbook, which lists every activation
+    shutil.copy(bundled_folder() / "01_activation_handbook.py", tmp_path / "derivations")
+    _, docs = build.pipeline.build_documents(Project(tmp_path), catalog, [], build.Settings())
     return {**build.pipeline.report_files((), "p"), **networks_file(catalog, "p"), **errata_files(catalog, (), "p"),
             **docs}
 
