@@ -19,18 +19,18 @@ their training and inference expressions both come from the catalog.
 from __future__ import annotations
 
 import dataclasses
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import mpmath
 import numpy
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative
 from symderiv.emit import special
-from symderiv.emit.numpy_code import kernel_source, to_numpy
-from symderiv.numerics.mp_eval import evaluate
-from symderiv.numerics.ulp import ulp_errors
+from symderiv.emit.numpy_code import OP_COSTS, hazards, kernel_source, stabilize, to_numpy
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -79,8 +79,11 @@ def _grad_vars(entry):
 
 def _body(name, args, exprs, variables, grad=False, two_sided=True, one_sided=False):
     """A kernel body: cse lines and printed results (times grad_output for a backward body)."""
-    lines, results = kernel_source(exprs, variables, two_sided, one_sided)
-    body = {"fn": name, "args": ", ".join(args), "lines": lines, "results": results, "n": len(exprs)}
+    lines, results, cost, stable = kernel_source(exprs, variables, two_sided, one_sided)
+    found = [] if two_sided else [h for e in stable for h in hazards(e)]
+    cost += OP_COSTS["saturate"] * found.count("inf/inf")
+    body = {"fn": name, "args": ", ".join(args), "lines": lines, "results": results, "n": len(exprs),
+            "cost": cost, "hazards": [h for h in found if h != "inf/inf"]}
     return _finish(body, grad)
 
 
@@ -111,17 +114,38 @@ def _saturation(entry, exprs, body, grad, wrap_grad=False):
     return _finish(body, wrap_grad, limits)
 
 
+LIMIT_AT = (10**30, 10**60)   # |x| where the limits at +-inf are read off (mpmath has no overflow)
+LIMIT_DIGITS = 50
+
+
 def _limit(entry, expr, x, end):
-    """The limit of expr at `end` as printed NumPy (params symbolic, else at their defaults), or numpy.nan."""
-    for candidate in (expr, expr.subs(entry.defaults())):
-        try:
-            lim = sp.limit(candidate, x, end)
-        except (ValueError, TypeError, NotImplementedError):
-            continue
-        if lim.is_finite or (lim.is_finite is None and not lim.has(sp.oo, sp.zoo, sp.Limit, sp.AccumBounds)):
-            return to_numpy(lim)
+    """The limit of expr at `end` (+-oo) as printed NumPy, read off numerically; numpy.nan if none.
+
+    expr (parameters at their defaults, grad_output = 1) is evaluated by mpmath at x = +-1e30 and
+    +-1e60; where both values lie within 1e-20 of one rational p/q with q <= 1000, that is the
+    limit (times grad_output for a backward expression). The functions here approach their limits
+    exponentially or like 1/x, so 1e30 is far inside the tail; `sympy.limit` (gruntz) took
+    seconds per limit for the same answers (tested against SymPy in tests/test_kernels.py).
+    """
+    f = sp.lambdify([x, GRAD], expr.subs(entry.defaults()), modules="mpmath")
+    sign = 1 if end == sp.oo else -1
+    found = set()
+    with mpmath.workdps(LIMIT_DIGITS):
+        for m in LIMIT_AT:
+            try:
+                v = f(mpmath.mpf(sign * m), mpmath.mpf(1))
+            except (ZeroDivisionError, OverflowError, ValueError, TypeError):
+                return "numpy.nan"
+            if not mpmath.isfinite(v) or abs(v) > 1e6:
+                return "numpy.nan"
+            r = Fraction(float(v)).limit_denominator(1000)
+            if abs(v - mpmath.mpf(r.numerator) / r.denominator) > 1e-20:
+                return "numpy.nan"
+            found.add(r)
+    if len(found) != 1:
         return "numpy.nan"
-    return "numpy.nan"
+    r = sp.Rational(*found.pop().as_integer_ratio())
+    return to_numpy(r * GRAD if expr.has(GRAD) else r)
 
 
 PROBES = {"float64": (numpy.inf, 1.7976931348623157e308, 1e308, 1e300, 1e200, 1e154, 1e100, 1e50, 1e20),
@@ -159,6 +183,11 @@ def _probe_source():
 
 def _probe_namespace() -> dict:
     """The kernel runtime with the NumPy erf fallback (not scipy), so probing is the same everywhere."""
+    return dict(_probe_runtime())
+
+
+@lru_cache(maxsize=None)
+def _probe_runtime() -> dict:
     ns = {"numpy": numpy}
     exec("import numpy\n" + _probe_source(), ns)
     ns["_erf"], ns["_erfc"] = ns["_np_erf"], ns["_np_erfc"]
@@ -209,64 +238,24 @@ def _bodies(entry, tag, variables, extra_args=()):
 
 
 def _choose(entry, name, args, exprs, variables, grad, probe):
-    """The first accurate formulation at the probe points: one-sided, direct, else two-sided.
+    """The cheapest formulation free of static hazards (`numpy_code.hazards`), by `numpy_code.op_cost`.
 
-    One-sided is the direct form of a rational function of exp(u) normalised to exp(-u)
-    (exp(x)/(1 + exp(x)) -> 1/(1 + exp(-x)), no inf/inf at +inf); direct is the expression as
-    SymPy gives it (with 1 - tanh(u)^2 -> 1/cosh(u)^2).
-
-    Direct forms are cheaper (sigmoid = 1/(1 + exp(-x)): 3 operations, against 8 for the
-    two-sided form) and often exact in the limits once warnings are silenced; where one fails
-    (nan, or 0 for a tiny value: exp(x)/(1 + exp(x))^2 at x = 400) the two-sided form is used.
-    The acceptance bound is loose (`PROBE_ULPS`) so the choice does not depend on last-bit
-    differences between machines; the tests then hold every kernel to the dtype tolerances.
+    Candidates: one-sided (a rational function of exp(u) normalised to exp(-u):
+    exp(x)/(1 + exp(x)) -> 1/(1 + exp(-x))) and direct (as SymPy gives it, 1 - tanh(u)^2 ->
+    1/cosh(u)^2), ties in that order; else two-sided (exp(-|u|) only; never hazardous, and never
+    cheaper than a hazard-free direct form, which it extends by |u| and a branch). Nothing is run at build time except `_saturation`'s nan probe of the chosen body;
+    the tests hold every kernel to the dtype tolerances against mpmath.
     """
-    candidates = ((False, True), (False, False), (True, False)) if probe else ((True, False),)
-    tried = []
-    for two_sided, one_sided in candidates:   # (one-sided: 1/(1 + exp(-x)) for exp(x)/(exp(x) + 1)), direct, two-sided
-        body = _body(name, args, exprs, variables, two_sided=two_sided, one_sided=one_sided)
-        if body["lines"] + body["results"] in tried:
-            continue
-        tried.append(body["lines"] + body["results"])
-        if probe:
-            body = _saturation(entry, exprs, body, grad)
-        if two_sided or _accurate(entry, body, exprs, grad):
-            return body
-    raise AssertionError("unreachable")
-
-
-PROBE_GRID = (0.0, 1e-300, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 50.0, 88.0, 100.0, 300.0, 700.0, 1000.0,
-              1e10, 1e300, numpy.inf)
-PROBE_ULPS = 1000.0
-
-
-def _accurate(entry, body, exprs, grad) -> bool:
-    """Every result within PROBE_ULPS of the mpmath reference on +-PROBE_GRID, in float64 and float32."""
-
-    ns = _probe_namespace()
-    exec(environment().get_template("numpy/body.py.jinja").render(b=body), ns)
-    fn = ns[body["fn"]]
-    subs = {**entry.defaults(), GRAD: 1}
-    refs_fn = [sp.lambdify(entry.variables, e.subs(subs), modules="mpmath") for e in exprs]
-    ordered = sorted(entry.symbolic_params, key=lambda p: not p.learnable)
-    x64 = numpy.array([s * v for v in PROBE_GRID for s in (1, -1)])
-    x64 = x64[numpy.isfinite(x64)]   # +-inf: mpmath gives nan for inf/inf; the limits are tested apart
-    refs = evaluate(refs_fn, x64[:, None])
-    for dtype in ("float64", "float32"):
-        with numpy.errstate(all="ignore"):
-            keep = x64.astype(dtype).astype(numpy.float64) == x64   # the grid points this dtype holds
-            x = x64[keep].astype(dtype)
-            params = [numpy.dtype(dtype).type(float(p.default)) for p in ordered]
-            results = fn(*(([numpy.ones_like(x)] if grad else []) + [x] + params))
-        for r, ref in zip(results if body["n"] > 1 else (results,), refs):
-            ref = [v for v, k in zip(ref, keep) if k]
-            errs = ulp_errors(numpy.broadcast_to(r, x.shape), ref, x, dtype)
-            if not (errs <= PROBE_ULPS).all():
-                return False
-    return True
+    bodies = [_body(name, args, exprs, variables, two_sided=False, one_sided=o) for o in (True, False)] if probe else []
+    safe = [b for b in bodies if not b["hazards"]]
+    # the two-sided form costs at least a direct one plus |u| and a branch: built only when needed
+    body = min(safe, key=lambda b: b["cost"]) if safe else _body(name, args, exprs, variables)
+    return _saturation(entry, exprs, body, grad) if probe else body
 
 
 def _derivative_texts(entry):
+    if entry.is_vector:   # the Jacobian is not printed: the docstring gives the vector-Jacobian product
+        return []
     return [{"var": str(v), "text": _doc(sp.sstr(derivative(entry, v)))}
             for v in _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]]
 
@@ -384,3 +373,8 @@ def entry_source(entry) -> str:
         return f"# {entry.name}: no NumPy kernel for a {entry.kind}"
     return environment().get_template("numpy/kernel.py.jinja").render(
         m=kernel_model(entry), variants={}).strip() + "\n"
+
+
+def hazards_of(expr) -> list:
+    """The static hazards (`numpy_code.hazards`) of `expr`'s direct formulation, "inf/inf" left out."""
+    return [h for h in hazards(stabilize(expr, (), two_sided=False)) if h != "inf/inf"]
