@@ -3,17 +3,11 @@
 Every activation, loss and regularizer entry gets `NAME(...)` and `NAME_backward(grad_output, ...)`
 by iterating the catalog: the bodies are the entry's expression and `derivative(entry, v)`,
 stabilized and shared by `sympy.cse` (`symderiv.emit.numpy_code`), placed by the templates in
-`templates/numpy/`. A new entry gets its kernel with no other change. The exceptions are named
-here, each with the reason:
-
-- `HAND_STRUCTURED`: vector entries over an axis, whose NumPy layout (a reduction over `axis`,
-  log-sum-exp) is written in `templates/numpy/vector.py.jinja`; their values and gradients are
-  tested against the catalog's expressions and Jacobians.
-- `VARIANTS`: entries that are an option of another PyTorch function (gelu(approximate="tanh")).
-- `IMPLEMENTATION_ONLY`: parameters accepted for PyTorch's signature that the exact, stable
-  formula does not need.
-Random entries (an `extra["random"]` law) get a `NAME_sample` function and a `training` switch;
-their training and inference expressions both come from the catalog.
+`templates/numpy/`. A new entry gets its kernel with no other change. Every decision is data on
+the entry (`Entry.extra`): `axis` (a reduction over an axis), `random` (a random law),
+`variant_of` (an option of another PyTorch function), `switch` (PyTorch returns another value
+where a condition holds: softplus's threshold), `inputs` (the variables that get gradients), and
+the kink values per convention (`Kink.value_in`): `NAME_backward(..., convention="pytorch")`.
 """
 
 from __future__ import annotations
@@ -36,15 +30,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 MODULES = {"activation": "numpy/activations.py", "loss": "numpy/losses.py", "regularizer": "numpy/regularizers.py"}
 TITLES = {"activation": "activation functions", "loss": "losses", "regularizer": "regularizers and dropout"}
-HAND_STRUCTURED = {
-    "softmax": "softmax over `axis`: exp(x - max) / sum exp(x - max); backward s * (g - sum(g * s))",
-    "log_softmax": "log_softmax over `axis`: x - max - log sum exp(x - max); backward g - softmax * sum(g)",
-    "cross_entropy": "cross_entropy over class `axis`: -sum(t * log_softmax(y)); backward softmax(y) sum(t) - t",
-}
-VARIANTS = {"gelu_tanh": ("gelu", "approximate", "tanh", "none")}   # entry: (function, option, value, base value)
-IMPLEMENTATION_ONLY = {
-    "threshold": "accepted for PyTorch's signature; the stable formula is exact for every x, so unused",
-}
+CONVENTIONS = ("pytorch", "jax", "seeds")
 LOSS_ARGS = {"y": "input", "t": "target"}
 GRAD = sp.Symbol("grad_output", real=True)
 SAMPLE = "sample"
@@ -72,9 +58,36 @@ def _names(entry):
 
 
 def _grad_vars(entry):
-    if entry.kind == "loss":
-        return list(entry.extra.get("inputs", entry.variables[:1]))
-    return list(entry.variables) if entry.kind == "activation" else [entry.var]
+    return list(entry.gradient_variables)
+
+
+def kernel_entry(entry):
+    """The entry as the kernel computes it: with its `switch` (PyTorch's softplus returns x where
+    beta*x > threshold) as a first Piecewise branch, the switch's parameters made symbolic."""
+    if "switch" not in entry.extra:
+        return entry
+    cond, value = entry.extra["switch"]
+    used = {s.name for s in cond.free_symbols | sp.sympify(value).free_symbols}
+    params = tuple(dataclasses.replace(p, symbolic=True) if p.name in used else p for p in entry.params)
+    expr = sp.Piecewise((value, cond), (entry.expr, True))
+    return dataclasses.replace(entry, expr=expr, params=params)
+
+
+def _switch_text(entry):
+    """The PyTorch switch as docstring text (softplus: returns x where beta*x > threshold), or None."""
+    if "switch" not in entry.extra:
+        return None
+    cond, value = entry.extra["switch"]
+    return _doc(f"{sp.sstr(value)} where {sp.sstr(cond)} (as PyTorch; the derivative there is {sp.sstr(sp.diff(value, entry.var))})")
+
+
+def convention_entries(entry) -> dict:
+    """{convention: entry with that convention's kink values}, for the conventions that differ from pytorch."""
+    out = {"pytorch": entry}
+    for c in CONVENTIONS[1:]:
+        if any(sp.sympify(k.value_in(c)) != sp.sympify(k.value) for k in entry.kinks):
+            out[c] = entry.in_convention(c)
+    return out
 
 
 def _body(name, args, exprs, variables, grad=False, two_sided=True, one_sided=False):
@@ -200,8 +213,7 @@ def _params(entry):
     for p in entry.params:
         check = f'"{entry.name}", "{p.name}", {p.name}, {p.low!r}, {p.high!r}, {p.open_low}, {p.open_high}'
         out.append({"name": p.name, "default": repr(float(p.default)), "check": check,
-                    "learnable": p.learnable, "symbolic": p.symbolic,
-                    "note": IMPLEMENTATION_ONLY.get(p.name) if not p.symbolic else None})
+                    "learnable": p.learnable, "symbolic": p.symbolic, "note": p.doc})
     return out
 
 
@@ -229,12 +241,20 @@ def _bodies(entry, tag, variables, extra_args=()):
     args = [v.name for v in entry.variables] + list(extra_args) + [p.name for p in ordered]
     probe = not extra_args and len(entry.variables) == 1 and not any(p.learnable for p in entry.params)
     fwd = _choose(entry, f"_{entry.name}{tag}_forward", args, [entry.expr], variables, False, probe)
+    bwds = {}
+    for convention, e in convention_entries(entry).items():
+        suffix = "" if convention == "pytorch" else f"_{convention}"
+        bwds[convention] = _choose(e, f"_{entry.name}{tag}_backward{suffix}", ["grad_output"] + args,
+                                   _gradients(e), variables, True, probe)
+    return fwd, bwds
+
+
+def _gradients(entry):
+    """grad_output times each gradient; grad_output moved into the branches of a Piecewise
+    (where(x <= 0, 0, grad_output), no product)."""
     wrt = _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]
     grads = [derivative(entry, v) for v in wrt]
-    # grad_output moved into the branches of a Piecewise: where(x <= 0, 0, grad_output), no product
-    folded = [sp.piecewise_fold(GRAD * d) if d.has(sp.Piecewise) else GRAD * d for d in grads]
-    bwd = _choose(entry, f"_{entry.name}{tag}_backward", ["grad_output"] + args, folded, variables, True, probe)
-    return fwd, bwd
+    return [sp.piecewise_fold(GRAD * d) if d.has(sp.Piecewise) else GRAD * d for d in grads]
 
 
 def _choose(entry, name, args, exprs, variables, grad, probe):
@@ -278,11 +298,12 @@ def kernel_model(entry) -> dict:
     model = {
         "name": entry.name, "kind": entry.kind, "summary": _doc(entry.description),
         "formula": _doc(sp.sstr(entry.expr)), "derivatives": _derivative_texts(entry),
-        "kinks": [_doc(f"at {k.at}: d/d{k.wrt or entry.var} = {k.value} ({k.why})") for k in entry.kinks],
-        "reference": _doc(entry.reference), "torch": entry.torch,
-        "inputs": [names[v] for v in entry.variables], "params": _params(entry),
-        "style": "vector" if entry.name in HAND_STRUCTURED else "random" if "random" in entry.extra else entry.kind,
-        "hand": HAND_STRUCTURED.get(entry.name), "variant": None, "example": _example(entry, names),
+        "kinks": [_doc(f"at {k.at}: d/d{k.wrt or entry.var} = " + ", ".join(f"{k.value_in(c)} ({c})" for c in CONVENTIONS)
+                       + f"; {k.why}") for k in entry.kinks],
+        "reference": _doc(entry.reference), "torch": entry.torch, "switch": _switch_text(entry),
+        "inputs": [names[v] for v in entry.variables], "params": _params(kernel_entry(entry)),
+        "style": "vector" if "axis" in entry.extra else "random" if "random" in entry.extra else entry.kind,
+        "axis": entry.extra.get("axis"), "variant": None, "example": _example(entry, names),
     }
     model.update(_signature(entry, model))
     if model["style"] == "vector":
@@ -294,24 +315,26 @@ def kernel_model(entry) -> dict:
         train = dataclasses.replace(train, variables=variables)
         tr_f, tr_b = _bodies(train, "_train", variables, extra_args=(rnd["symbol"].name,))
         ev_f, ev_b = _bodies(_eval_entry(entry), "_eval", variables)
-        model.update(train_forward=tr_f, train_backward=tr_b, eval_forward=ev_f, eval_backward=ev_b,
+        model.update(train_forward=tr_f, train_backward=tr_b["pytorch"], eval_forward=ev_f, eval_backward=ev_b["pytorch"],
                      sample=_sample_text(entry), sample_symbol=rnd["symbol"].name,
                      training_default=next(v for k, v in TRAINING_DEFAULT.items()
                                            if k in entry.extra or k in rnd),
                      train_formula=_doc(sp.sstr(train.expr)), law=_doc(f"{rnd['law']} {rnd.get('between', rnd.get('keep'))}"))
         return model
-    fwd, bwd = _bodies(entry, "", variables)
+    fwd, bwds = _bodies(kernel_entry(entry), "", variables)
     # f(x) = x returns x itself when no `out` is given (an array of the result dtype; no copy)
     passthrough = len(variables) == 1 and fwd["results"] == [names[variables[0]]] and not fwd["lines"]
-    model.update(forward=fwd, backward=bwd, passthrough=passthrough)
-    if entry.name in VARIANTS:
-        model["variant"] = dict(zip(("function", "option", "value", "base"), VARIANTS[entry.name]))
+    model.update(forward=fwd, backward=bwds["pytorch"], passthrough=passthrough,
+                 other_backwards=[b for c, b in bwds.items() if c != "pytorch"],
+                 conventions=[{"name": c, "fn": bwds.get(c, bwds["pytorch"])["fn"]} for c in CONVENTIONS])
+    if "variant_of" in entry.extra:
+        model["variant"] = dict(zip(("function", "option", "value", "base"), entry.extra["variant_of"]))
     return model
 
 
 def _example(entry, names) -> str:
     """A call that runs (printed in the docstring)."""
-    if entry.name in HAND_STRUCTURED:
+    if "axis" in entry.extra:
         args = ["numpy.array([[1.0, 2.0, 3.0]])"] + (["numpy.array([[0.0, 0.0, 1.0]])"] if entry.kind == "loss" else [])
     else:
         args = ["numpy.linspace(-3.0, 3.0, 7)" if entry.kind != "loss" or names[v] == "input"
@@ -324,7 +347,7 @@ def _signature(entry, model) -> dict:
     params = model["params"]
     tail = "".join(f", {p['name']}={p['default']}" for p in params)
     reduction = {"loss": "mean", "regularizer": "sum"}.get(entry.kind)
-    if reduction and "random" not in entry.extra and entry.name not in HAND_STRUCTURED:
+    if reduction and "random" not in entry.extra and "axis" not in entry.extra:
         tail += f', reduction="{reduction}"'
     arrays = model["inputs"] + [p["name"] for p in params if p["learnable"]]
     scalars = [p["name"] for p in params if p["symbolic"] and not p["learnable"]]
