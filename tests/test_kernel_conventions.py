@@ -100,3 +100,38 @@ def test_softplus_threshold_is_refuted_without_it(mods):
     ty = torch.nn.functional.softplus(torch.tensor(x), beta=2.0, threshold=10.0).numpy()
     ignoring = f(x, beta=2.0, threshold=1e300)
     assert np.any(ignoring != ty) and np.array_equal(f(x, beta=2.0, threshold=10.0), ty)
+
+
+FROM_OUTPUT = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "celu"]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name", FROM_OUTPUT)
+def test_backward_from_output_matches_the_backward_where_f_is_not_saturated(mods, name, dtype):
+    mod = mods["activation"]
+    f, b, bo = (getattr(mod, name + s) for s in ("", "_backward", "_backward_from_output"))
+    x = np.concatenate([np.linspace(-4, 4, 81), [0.0, -0.0]]).astype(dtype)
+    g = np.random.default_rng(0).standard_normal(x.shape).astype(dtype)
+    got, ref = bo(g, f(x)), b(g, x)
+    assert got.dtype == np.dtype(dtype)
+    tol = {"float64": 1e-12, "float32": 2e-5}[dtype]
+    assert np.allclose(got, ref, rtol=tol, atol=tol), name
+    assert np.isnan(bo(np.ones(1, dtype), np.full(1, np.nan, dtype))[0])
+
+
+def test_backward_from_output_loses_relative_accuracy_in_saturated_tails(mods):
+    """sigmoid: 1 - f rounds to 0 once f rounds to 1 (x > 36.7 in float64), the gradient exp(-x) is lost."""
+    mod = mods["activation"]
+    x = np.array([40.0])
+    assert mod.sigmoid_backward_from_output(np.ones(1), mod.sigmoid(x))[0] == 0.0
+    assert mod.sigmoid_backward(np.ones(1), x)[0] > 0.0
+
+
+def test_the_from_output_forms_are_refuted_when_perturbed():
+    from symderiv.emit.numpy_kernels import OUTPUT, _solve_piece
+
+    entry = CATALOG.get("elu")
+    x = entry.var
+    alpha = entry.param("alpha").symbol
+    assert _solve_piece(entry, alpha * (sp.exp(x) - 1), alpha * sp.exp(x), x, -1) == alpha + OUTPUT
+    assert _solve_piece(entry, alpha * (sp.exp(x) - 1), 2 * alpha * sp.exp(x), x, -1) != alpha + OUTPUT

@@ -22,7 +22,7 @@ import mpmath
 import numpy
 import sympy as sp
 
-from symderiv.calculus.derivative import derivative
+from symderiv.calculus.derivative import derivative, output_form
 from symderiv.emit import special
 from symderiv.emit.numpy_code import OP_COSTS, hazards, kernel_source, stabilize, to_numpy
 
@@ -327,6 +327,7 @@ def kernel_model(entry) -> dict:
     model.update(forward=fwd, backward=bwds["pytorch"], passthrough=passthrough,
                  other_backwards=[b for c, b in bwds.items() if c != "pytorch"],
                  conventions=[{"name": c, "fn": bwds.get(c, bwds["pytorch"])["fn"]} for c in CONVENTIONS])
+    model["from_output"] = _from_output_body(entry)
     if "variant_of" in entry.extra:
         model["variant"] = dict(zip(("function", "option", "value", "base"), entry.extra["variant_of"]))
     return model
@@ -401,3 +402,80 @@ def entry_source(entry) -> str:
 def hazards_of(expr) -> list:
     """The static hazards (`numpy_code.hazards`) of `expr`'s direct formulation, "inf/inf" left out."""
     return [h for h in hazards(stabilize(expr, (), two_sided=False)) if h != "inf/inf"]
+
+
+# ----- backward from the output: f'(x) as g(f(x)) ---------------------------------------------
+
+OUTPUT = sp.Symbol("output", real=True)
+
+
+def output_derivative(entry):
+    """g with f'(x) = g(f(x)) exactly, as a SymPy expression in `OUTPUT`, or None.
+
+    Smooth entries: `output_form` (sigmoid: f(1 - f), tanh: 1 - f^2). Piecewise entries whose
+    pieces meet at x = 0 with f(0) = 0 and sign(f) = sign(x) (relu, leaky_relu, elu, selu, celu):
+    each piece of f' becomes g_i(f) by solving f_i(x) = f for x, and its condition on x the same
+    condition on f (PyTorch's autograd does the same: relu's backward tests `result > 0`). Each
+    g_i is proved by SymPy: g_i(f_i(x)) - f_i'(x) simplifies to 0. The sign test uses the default
+    parameters (leaky_relu: for negative_slope > 0).
+    """
+    if (entry.kind != "activation" or entry.is_vector or len(entry.variables) != 1 or "random" in entry.extra
+            or any(p.learnable for p in entry.params)):
+        return None
+    smooth = output_form(entry)
+    if smooth is not None:
+        return smooth.xreplace({sp.Symbol("f"): OUTPUT})
+    x, d, f = entry.var, derivative(entry), sp.piecewise_fold(entry.expr)
+    if not isinstance(d, sp.Piecewise) or not isinstance(f, sp.Piecewise):
+        return None
+    pieces, side = [], None
+    for di, ci in d.args:
+        side = -side if ci == sp.true and side is not None and len(pieces) == 1 else _side_point(ci, x)
+        if side is None:
+            return None
+        fi = next((e for e, c in f.args if c.subs(x, side) == sp.true), None)
+        gi = _solve_piece(entry, fi, di, x, side)
+        if gi is None:
+            return None
+        pieces.append((gi, ci.subs(x, OUTPUT)))
+    return sp.Piecewise(*pieces)
+
+
+def _from_output_body(entry):
+    """The body of NAME_backward_from_output(grad_output, output, params) with its formula, or None."""
+    g = output_derivative(entry)
+    if g is None:
+        return None
+    ordered = sorted(entry.symbolic_params, key=lambda p: not p.learnable)
+    expr = sp.piecewise_fold(GRAD * g) if g.has(sp.Piecewise) else GRAD * g
+    body = _body(f"_{entry.name}_backward_from_output", ["grad_output", "output"] + [p.name for p in ordered],
+                 [expr], (OUTPUT,), two_sided=False)
+    body["formula"] = _doc(sp.sstr(g))
+    return body
+
+
+def _side_point(cond, x):
+    """-1 or 1: a point of `cond`'s domain if `cond` compares x with 0."""
+    if cond == sp.true:
+        return None
+    for p in (-1, 1):
+        if cond.subs(x, p) == sp.true and cond.subs(x, -p) == sp.false:
+            return p
+    return None
+
+
+def _solve_piece(entry, fi, di, x, side):
+    """g_i(f) with g_i(f_i(x)) = f_i'(x) proved, if f_i(0) = 0 and f_i has the sign of x on its side."""
+    if fi is None or di.has(sp.Piecewise):
+        return None
+    at = entry.defaults()
+    sign = sp.sign(fi.subs(at).subs(x, side))
+    if sp.simplify(fi.subs(x, 0)) != 0 or not (sign == side or (fi == 0 and di == 0)):
+        return None   # f = 0 on a side (relu) keeps f <= 0 <=> x <= 0 since the other side is strict
+    if not di.has(x):
+        return di
+    sols = sp.solve(sp.Eq(fi, OUTPUT), x)
+    if len(sols) != 1:
+        return None
+    gi = sp.simplify(di.subs(x, sols[0]))
+    return gi if sp.simplify(gi.subs(OUTPUT, fi) - di) == 0 else None
