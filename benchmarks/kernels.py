@@ -1,4 +1,4 @@
-"""Forward + backward time of each elementwise NumPy kernel on 10^7 elements, as ratios.
+"""Forward + backward time of each elementwise NumPy kernel at 2^20 elements (and a size sweep), as ratios.
 
 For every generic elementwise activation (see symderiv/emit/numpy_kernels.py), in float64 and
 float32, one run measures (best of REPEAT, wall clock):
@@ -7,9 +7,10 @@ float32, one run measures (best of REPEAT, wall clock):
   torch     torch.nn.functional.NAME forward + autograd backward, torch.set_num_threads(1) (when installed)
   floor     np.add(x, 1, out=y): the memory floor (one read, one write)
 and prints ours/lambdify, ours/torch and ours/floor, then geometric means.
-Targets (issue 3): geomean <= 2.0x torch (no kernel over 4x) and <= 0.6x lambdify, in both dtypes.
+Targets (issue 13): geomean <= 1.6x torch in float64, <= 2.0x in float32, no kernel over 3.5x,
+<= 0.5x lambdify. `--sweep` then prints the geomeans for sizes 2^12 ... 2^23.
 
-Run: python benchmarks/kernels.py [--n N] [--repeat R] [NAME ...]
+Run: python benchmarks/kernels.py [--n N] [--repeat R] [--sweep] [NAME ...]
 The kernels are rendered from the catalog into a temporary folder (no generated/ needed).
 """
 
@@ -94,40 +95,56 @@ def gmean(values):
     return math.exp(sum(map(math.log, values)) / len(values)) if values else float("nan")
 
 
+def measure(mods, entries, n, repeat, verbose=False) -> dict:
+    """{(name, dtype): (ours/lambdify, ours/torch, ours/floor)} at n elements."""
+    rng = np.random.default_rng(0)
+    ratios = {}
+    for dtype in ("float64", "float32"):
+        x = (4 * rng.standard_normal(n)).astype(dtype)
+        g = rng.standard_normal(n).astype(dtype)
+        y = np.empty_like(x)
+        for entry in entries:
+            cases = [ours_case(mods, entry, x, g), lambdify_case(entry, x, g), torch_case(entry, x, g),
+                     lambda: np.add(x, 1, out=y)]
+            ours, lam, tt, floor = best(cases, repeat)
+            r = (ours / lam, ours / tt if tt else None, ours / floor)
+            ratios[(entry.name, dtype)] = r
+            if verbose:
+                print(f"{entry.name:14s} {dtype:8s} {1e3 * ours:8.2f} {1e3 * lam:9.2f} "
+                      f"{1e3 * tt if tt else float('nan'):8.2f} {1e3 * floor:7.3f} {r[0]:10.2f} "
+                      f"{r[1] if r[1] else float('nan'):7.2f} {r[2]:7.1f}", flush=True)
+    return ratios
+
+
+def summary(ratios, n):
+    for dtype in ("float64", "float32"):
+        rs = [v for (name, d), v in ratios.items() if d == dtype]
+        worst = max((v[1] or 0, name) for (name, d), v in ratios.items() if d == dtype)
+        print(f"n = 2^{n.bit_length() - 1} {dtype}: ours/lambdify {gmean([r[0] for r in rs]):.2f}, ours/torch "
+              f"{gmean([r[1] for r in rs]):.2f} (worst {worst[0]:.2f} {worst[1]}), ours/floor "
+              f"{gmean([r[2] for r in rs]):.1f}", flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=10**7)
+    ap.add_argument("--n", type=int, default=2**20)
+    ap.add_argument("--sweep", action="store_true", help="also geomeans for sizes 2^12 ... 2^23")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("names", nargs="*")
     args = ap.parse_args(argv)
     catalog = load_catalog()
     entries = [e for e in elementwise(catalog) if e.kind == "activation" and len(e.variables) == 1
                and (not args.names or e.name in args.names)]
-    rng = np.random.default_rng(0)
     with tempfile.TemporaryDirectory() as tmp:
         mods = load_modules(tmp, catalog)
-        ratios = {}
         print(f"n = {args.n}, best of {args.repeat}; times in ms; ratios are ours / other")
         print(f"{'kernel':14s} {'dtype':8s} {'ours':>8s} {'lambdify':>9s} {'torch':>8s} {'floor':>7s}"
               f" {'/lambdify':>10s} {'/torch':>7s} {'/floor':>7s}")
-        for dtype in ("float64", "float32"):
-            x = (4 * rng.standard_normal(args.n)).astype(dtype)
-            g = rng.standard_normal(args.n).astype(dtype)
-            y = np.empty_like(x)
-            for entry in entries:
-                cases = [ours_case(mods, entry, x, g), lambdify_case(entry, x, g), torch_case(entry, x, g),
-                         lambda: np.add(x, 1, out=y)]
-                ours, lam, tt, floor = best(cases, args.repeat)
-                r = (ours / lam, ours / tt if tt else None, ours / floor)
-                ratios[(entry.name, dtype)] = r
-                print(f"{entry.name:14s} {dtype:8s} {1e3 * ours:8.1f} {1e3 * lam:9.1f} "
-                      f"{1e3 * tt if tt else float('nan'):8.1f} {1e3 * floor:7.1f} {r[0]:10.2f} "
-                      f"{r[1] if r[1] else float('nan'):7.2f} {r[2]:7.1f}", flush=True)
-        for dtype in ("float64", "float32"):
-            rs = [v for (n, d), v in ratios.items() if d == dtype]
-            worst = max((v[1] or 0, n) for (n, d), v in ratios.items() if d == dtype)
-            print(f"geomean {dtype}: ours/lambdify {gmean([r[0] for r in rs]):.2f}, ours/torch "
-                  f"{gmean([r[1] for r in rs]):.2f} (worst {worst[0]:.2f} {worst[1]}), ours/floor {gmean([r[2] for r in rs]):.1f}")
+        ratios = measure(mods, entries, args.n, args.repeat, verbose=True)
+        summary(ratios, args.n)
+        if args.sweep:
+            for k in range(12, 24):
+                summary(measure(mods, entries, 2**k, args.repeat), 2**k)
     return 0
 
 

@@ -88,7 +88,7 @@ def test_every_kernel_keeps_float32_and_is_quiet(mods, name):
     f, b = fn(mods, name)
     x = np.array([-1e30, -3.0, -1.0, 0.0, 0.5, 2.0, 3e38, np.inf, np.nan], dtype=np.float32)
     args = [x] * len(entry.variables)
-    if entry.name in K.HAND_STRUCTURED:
+    if "axis" in entry.extra:
         args = [np.stack([x, x[::-1], np.zeros_like(x)], axis=1)]
         if entry.kind == "loss":
             args.append(np.tile(np.array([0.2, 0.3, 0.5], np.float32), (len(x), 1)))
@@ -342,3 +342,23 @@ def test_against_torch_including_kinks(mods, name, kw):
     # rtol 1e-7: torch's float64 hardsigmoid backward multiplies by 1/6 rounded to float32
     assert np.allclose(f(x, **kw), ty.detach().numpy(), rtol=1e-7, atol=1e-12)
     assert np.allclose(b(np.ones_like(x), x, **kw), tx.grad.numpy(), rtol=1e-7, atol=1e-12), name
+
+
+def test_numeric_limits_agree_with_sympy_and_refuse_what_has_none():
+    from symderiv.emit.numpy_kernels import GRAD, _limit, hazards_of
+
+    for name, which in (("softsign", "forward"), ("sigmoid", "backward"), ("tanh", "forward"), ("silu", "backward")):
+        entry = CATALOG.get(name)
+        expr = entry.expr if which == "forward" else derivative(entry)
+        for end in (sp.oo, -sp.oo):
+            assert _limit(entry, expr, X, end) == str(sp.limit(expr, X, end)), (name, end)
+    entry = CATALOG.get("softsign")
+    assert _limit(entry, X, X, sp.oo) == "numpy.nan"                     # unbounded
+    assert _limit(entry, sp.sin(X), X, sp.oo) == "numpy.nan"             # bounded, no limit
+    assert _limit(entry, sp.Rational(1, 3) + 1 / X, X, -sp.oo) == "1/3"
+    assert _limit(entry, GRAD * (1 - 1 / X), X, sp.oo) == "grad_output"
+    assert hazards_of(sp.log(1 + sp.exp(X))) == ["overflow"]
+    assert hazards_of(X * sp.tanh(sp.log(1 + sp.exp(X)))) == []          # mish: tanh saturates the inf
+    assert hazards_of(1 + sp.tanh(X)) == ["cancellation"]
+    assert hazards_of(sp.exp(X) / (1 + sp.exp(X)) ** 2) == ["underflow"]
+    assert hazards_of(1 / (1 + sp.exp(-X))) == []

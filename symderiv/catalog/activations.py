@@ -20,7 +20,7 @@ def _p(name, default, doc, **kw):
 negative_slope = _p("negative_slope", 0.01, "slope for x < 0")
 alpha_elu = _p("alpha", 1.0, "saturation value -alpha for x -> -inf", low=0.0, open_low=True)
 beta_sp = _p("beta", 1.0, "sharpness", low=0.0, open_low=True)
-threshold = _p("threshold", 20.0, "implementation: identity where beta*x > threshold", symbolic=False)
+threshold = _p("threshold", 20.0, "PyTorch returns x (gradient 1) where beta*x > threshold", symbolic=False)
 min_val = _p("min_val", -1.0, "lower clip value")
 max_val = _p("max_val", 1.0, "upper clip value")
 weight = _p("weight", 0.25, "learned slope for x < 0", learnable=True)
@@ -59,7 +59,7 @@ ACTIVATIONS = (
         "relu", "activation", sp.Piecewise((0, x < 0), (x, True)), (x,),
         "rectified linear unit max(0, x)", TORCH.format("relu"),
         kinks=(Kink(0, 0, "PyTorch and JAX: relu'(0) = 0 (the gradient passes where x > 0)",
-                    alternatives={SEEDS_H1: 1, "seed 004": 0}),),
+                    alternatives={SEEDS_H1: 1, "seed 004": 0}, seeds=1),),
         torch="relu",
     ),
     Entry(
@@ -74,7 +74,7 @@ ACTIVATIONS = (
         "leaky ReLU: x for x >= 0, negative_slope * x for x < 0", TORCH.format("leaky_relu"),
         params=(negative_slope,),
         kinks=(Kink(0, ns, "PyTorch: the gradient is negative_slope where x <= 0",
-                    alternatives={"seed 000: H(0) = 1": 1, "JAX": 1}),),
+                    alternatives={"seed 000: H(0) = 1": 1, "JAX": 1}, jax=1, seeds=1),),
         torch="leaky_relu",
     ),
     Entry(
@@ -120,6 +120,7 @@ ACTIVATIONS = (
         "softplus", "activation", sp.log(1 + sp.exp(beta * x)) / beta, (x,),
         "smooth ReLU, log(1 + exp(beta x)) / beta", TORCH.format("softplus"),
         params=(beta_sp, threshold), torch="softplus",
+        extra={"switch": (beta * x > threshold.symbol, x)},
     ),
     Entry("softsign", "activation", x / (1 + sp.Abs(x)), (x,), "x / (1 + |x|)",
           TORCH.format("softsign"), torch="softsign"),
@@ -129,9 +130,9 @@ ACTIVATIONS = (
         "hard tanh: x clipped to [min_val, max_val]", TORCH.format("hardtanh"),
         params=(min_val, max_val),
         kinks=(Kink(S["min_val"], 0, "PyTorch: the gradient is 0 where x <= min_val",
-                    alternatives={"seed 004": 1}),
+                    alternatives={"seed 004": 1, "JAX": 1}, jax=1),
                Kink(S["max_val"], 0, "PyTorch: the gradient is 0 where x >= max_val",
-                    alternatives={"seed 004": 1})),
+                    alternatives={"seed 004": 1, "JAX": 1}, jax=1)),
         torch="hardtanh",
     ),
     Entry("swish", "activation", x / (1 + sp.exp(-beta_sw.symbol * x)), (x,),
@@ -145,6 +146,7 @@ ACTIVATIONS = (
         "gelu_tanh", "activation",
         x * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (x + sp.Rational(44715, 1000000) * x**3))) / 2, (x,),
         "GELU, tanh approximation (PyTorch gelu(approximate='tanh'))", TORCH.format("gelu"), torch="gelu",
+        extra={"variant_of": ("gelu", "approximate", "tanh", "none")},
     ),
     Entry("mish", "activation", x * sp.tanh(sp.log(1 + sp.exp(x))), (x,), "x * tanh(softplus(x))",
           TORCH.format("mish"), torch="mish"),
@@ -170,11 +172,16 @@ ACTIVATIONS = (
         "maxout", "activation", sp.Piecewise((xs[0], xs[0] >= xs[1]), (xs[1], True)), xs[:2],
         "maxout of two affine pieces z_1 = w_1.x + b_1, z_2 = w_2.x + b_2: max(z_1, z_2)",
         "Goodfellow et al. (2013), https://arxiv.org/abs/1302.4389",
-        kinks=(Kink(xs[1], 1, "a tie sends the gradient to the first piece (argmax picks the first)", wrt=xs[0]),
-               Kink(xs[0], 0, "a tie sends the gradient to the first piece (argmax picks the first)", wrt=xs[1])),
+        kinks=(Kink(xs[1], 1, "a tie sends the gradient to the first piece (argmax picks the first)", wrt=xs[0],
+                    alternatives={"JAX (jnp.maximum)": sp.Rational(1, 2)}, jax=sp.Rational(1, 2)),
+               Kink(xs[0], 0, "a tie sends the gradient to the first piece (argmax picks the first)", wrt=xs[1],
+                    alternatives={"JAX (jnp.maximum)": sp.Rational(1, 2)}, jax=sp.Rational(1, 2))),
+        extra={"inputs": xs[:2]},
     ),
     Entry("softmax", "activation", _softmax(xs), xs, "softmax exp(x_i) / sum_j exp(x_j)",
-          TORCH.format("softmax"), torch="softmax"),
+          TORCH.format("softmax"), torch="softmax",
+          extra={"axis": {"form": "exp(x - lse)", "vjp": "s * (g - sum(g * s)), s = softmax(x)"}}),
     Entry("log_softmax", "activation", sp.ImmutableMatrix([xi - sp.log(sum(sp.exp(v) for v in xs)) for xi in xs]), xs,
-          "log-softmax x_i - log sum_j exp(x_j)", TORCH.format("log_softmax"), torch="log_softmax"),
+          "log-softmax x_i - log sum_j exp(x_j)", TORCH.format("log_softmax"), torch="log_softmax",
+          extra={"axis": {"form": "x - lse", "vjp": "g - softmax(x) * sum(g)"}}),
 )

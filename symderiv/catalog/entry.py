@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -9,6 +10,7 @@ import sympy as sp
 from symderiv.errors import SymderivError
 
 KINDS = ("activation", "loss", "regularizer", "initializer")
+CONVENTIONS = ("pytorch", "jax", "seeds")   # whose value a derivative takes at a kink; pytorch is the default
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ class Kink:
     """The value chosen for the derivative at a point where it is not defined.
 
     At `wrt == at` the derivative with respect to `wrt` (default: the entry's first variable)
-    is `value`. `alternatives` records other libraries' or the seeds' choices, e.g.
-    ``{"seeds 000/001 (H(0)=1)": 1}``.
+    is `value` (PyTorch's, measured); `jax` is JAX's (measured with jax.grad, None: the same as
+    PyTorch's or JAX has no such function) and `seeds` the seeds' (None: the seeds do not define
+    it, so PyTorch's). `alternatives` records other choices as prose, e.g. ``{"seed 004": 0}``.
     """
 
     at: sp.Expr
@@ -75,6 +78,15 @@ class Kink:
     why: str
     wrt: sp.Symbol | None = None
     alternatives: dict = field(default_factory=dict, hash=False, compare=False)
+    jax: sp.Expr | None = None
+    seeds: sp.Expr | None = None
+
+    def value_in(self, convention: str) -> sp.Expr:
+        """The value under `convention` ("pytorch", "jax" or "seeds")."""
+        if convention not in CONVENTIONS:
+            raise SymderivError(f"kink convention {convention!r} is not one of {', '.join(CONVENTIONS)}")
+        chosen = {"pytorch": self.value, "jax": self.jax, "seeds": self.seeds}[convention]
+        return self.value if chosen is None else chosen
 
 
 @dataclass(frozen=True)
@@ -83,7 +95,12 @@ class Entry:
 
     `expr` is a SymPy expression over `variables` and the parameter symbols (a column Matrix
     for vector-valued entries). `kinks` fix the derivative where it is undefined.
-    `extra` holds kind-specific data (e.g. a random slope's distribution, Keras placements).
+    `extra` holds kind-specific data (e.g. a random slope's distribution, Keras placements), and
+    the kernel layout where it is not elementwise: `extra["axis"]` (a reduction over an axis:
+    softmax), `extra["random"]` (a random law), `extra["variant_of"]` = (function, option, value,
+    base value) for an option of another PyTorch function (gelu(approximate="tanh")),
+    `extra["switch"]` = (condition, value) where PyTorch returns `value` instead of the formula
+    (softplus: x where beta*x > threshold), `extra["inputs"]` the variables that get gradients.
     """
 
     name: str
@@ -103,6 +120,14 @@ class Entry:
         return self.variables[0]
 
     @property
+    def gradient_variables(self) -> tuple:
+        """The variables that get a gradient: `extra["inputs"]`, else every variable of an activation,
+        else the first (a loss's prediction, a regularizer's weight)."""
+        if "inputs" in self.extra:
+            return tuple(self.extra["inputs"])
+        return tuple(self.variables) if self.kind == "activation" else (self.var,)
+
+    @property
     def is_vector(self) -> bool:
         return isinstance(self.expr, sp.MatrixBase)
 
@@ -113,6 +138,11 @@ class Entry:
         from symderiv.errors import unknown
 
         raise unknown(f"parameter of {self.name}", name, [p.name for p in self.params])
+
+    def in_convention(self, convention: str) -> "Entry":
+        """The entry with every kink value taken from `convention` (see `Kink.value_in`)."""
+        kinks = tuple(dataclasses.replace(k, value=k.value_in(convention), jax=None, seeds=None) for k in self.kinks)
+        return self if kinks == self.kinks else dataclasses.replace(self, kinks=kinks)
 
     @property
     def symbolic_params(self) -> tuple:

@@ -17,15 +17,16 @@ def multinomial_nll(logits, target):
 
 LOSSES = (
     Entry("half_squared_error", "loss", (t - y) ** 2 / 2, (y, t),
-          "half squared error 1/2 (t - y)^2 (the seeds' form)", "seeds 000, 001"),
+          "half squared error 1/2 (t - y)^2 (the seeds' form)", "seeds 000, 001", extra={"inputs": (y,)}),
     Entry("mse", "loss", (y - t) ** 2, (y, t), "squared error (y - t)^2, averaged by reduction='mean'",
-          TORCH.format("mse_loss"), torch="mse_loss"),
+          TORCH.format("mse_loss"), torch="mse_loss", extra={"inputs": (y,)}),
     Entry("cross_entropy", "loss", multinomial_nll(ys, ts), ys + ts,
           "softmax cross-entropy -sum_j t_j log softmax_j(y), from the multinomial likelihood",
           TORCH.format("cross_entropy"), torch="cross_entropy",
-          extra={"inputs": ys, "targets": ts}),
+          extra={"inputs": ys, "targets": ts,
+                 "axis": {"form": "-sum(t * (y - lse))", "vjp": "g * (softmax(y) * sum(t) - t)"}}),
     Entry("binary_cross_entropy_with_logits", "loss",
           -(t * sp.log(1 / (1 + sp.exp(-y))) + (1 - t) * sp.log(1 - 1 / (1 + sp.exp(-y)))), (y, t),
           "binary cross-entropy of sigmoid(y) against t", TORCH.format("binary_cross_entropy_with_logits"),
-          torch="binary_cross_entropy_with_logits"),
+          torch="binary_cross_entropy_with_logits", extra={"inputs": (y,)}),
 )

@@ -14,8 +14,8 @@ mask = sp.Symbol("m", nonnegative=True)   # Bernoulli(1 - p) keep mask
 REGULARIZERS = (
     Entry("l1", "regularizer", lam.symbol * sp.Abs(w), (w,), "L1 penalty lambda |w|", KERAS,
           params=(lam,),
-          kinks=(Kink(0, 0, "d|w|/dw at 0 taken as 0 (the subgradient of least norm, sign(0) = 0)",
-                      alternatives={"seed 000: 2H(0) - 1": 1}),),
+          kinks=(Kink(0, 0, "d|w|/dw at 0 taken as 0 (the subgradient of least norm, sign(0) = 0); JAX and seed 000: 1",
+                      alternatives={"seed 000: 2H(0) - 1": 1, "JAX": 1}, jax=lam.symbol, seeds=lam.symbol),),
           extra={"placements": PLACEMENTS}),
     Entry("l2", "regularizer", lam.symbol * w**2, (w,), "L2 penalty lambda w^2 (Keras: no factor 1/2)", KERAS,
           params=(lam,), extra={"placements": PLACEMENTS}),

@@ -419,10 +419,84 @@ def _step_sum(pieces, last, rest, tested):
 
 
 def kernel_source(exprs, variables=(), two_sided=True, one_sided=False) -> tuple:
-    """(assignment lines, result expressions) for `exprs`, stabilized and shared by `sympy.cse`."""
+    """(assignment lines, result expressions, static cost) for `exprs`, stabilized and shared by `sympy.cse`."""
     exprs = [fold_constants(stabilize(e, variables, two_sided, one_sided)) for e in exprs]
     names = sp.numbered_symbols("t", real=True)
     assigned, reduced = sp.cse(exprs, symbols=names, order="canonical")
     printer = StableNumPyPrinter(SETTINGS)
     lines = [f"{s} = {printer.doprint(v)}" for s, v in assigned]
-    return lines, [printer.doprint(r) for r in reduced]
+    cost = sum(op_cost(e) for e in [v for _, v in assigned] + list(reduced))
+    return lines, [printer.doprint(r) for r in reduced], cost, exprs
+
+
+# ----- the static cost model: formulation choice without running candidates --------------------
+
+TRANSCENDENTAL = (sp.exp, sp.log, expm1, log1p, sp.tanh, sp.cosh, sp.sinh, sp.erf, sp.erfc, Erfc, ExpNegAbs)
+OP_COSTS = {"transcendental": 8, "branch": 3, "saturate": 3}
+
+
+def op_cost(expr) -> int:
+    """Ufunc passes of `expr`, a transcendental function weighted 8 and a branch (numpy.where) 3."""
+    cost = 0
+    for e in sp.preorder_traversal(expr):
+        if isinstance(e, TRANSCENDENTAL):
+            cost += OP_COSTS["transcendental"]
+        elif isinstance(e, sp.Piecewise):
+            cost += OP_COSTS["branch"] * (len(e.args) - 1)
+        elif isinstance(e, (sp.Add, sp.Mul)):
+            cost += len(e.args) - 1
+        elif isinstance(e, (sp.Pow, sp.Abs, sp.Max, sp.Min, sp.core.relational.Relational, KeepNan, Mask)):
+            cost += 1
+    return cost
+
+
+def hazards(expr) -> list:
+    """Floating-point hazards of a direct (not two-sided) formulation, found statically.
+
+    - "overflow": a logarithm of a growing exponential whose inf reaches the result
+      (log1p(exp(x)) for x > 709; inside tanh it saturates harmlessly: mish);
+    - "cancellation": a constant plus a multiple of tanh (1 + tanh(u) -> 0 for u -> -oo loses every digit);
+    - "underflow": one exponential in numerator and denominator with different powers
+      (exp(x)/(1 + exp(x))^2 overflows to inf/inf^2 = 0 at x = 400, where the value is 1e-174);
+    - "inf/inf" (repaired by `_saturate`, so a cost, not a hazard): equal powers, exp(x)/(1 + exp(x)).
+    The two-sided formulation (exp(-|u|) only) has none of them.
+    """
+    found = []
+    bounded = set().union(*[set(sp.preorder_traversal(t.args[0])) for t in expr.atoms(sp.tanh)] or [set()])
+    if any(e.has(sp.exp) and e not in bounded for e in expr.atoms(sp.log, log1p)):
+        found.append("overflow")
+    for add in (e for e in sp.preorder_traversal(expr) if isinstance(e, sp.Add)):
+        if any(t.is_number for t in add.args) and any(sp.Mul.make_args(t) and any(
+                isinstance(f, sp.tanh) for f in sp.Mul.make_args(t)) for t in add.args):
+            found.append("cancellation")
+            break
+    for piece in _pieces(expr):
+        degrees = _exp_degrees(piece)
+        if degrees and degrees[0] != degrees[1]:
+            found.append("underflow")
+        elif degrees:
+            found.append("inf/inf")
+    return found
+
+
+def _pieces(expr):
+    if isinstance(expr, KeepNan):
+        return _pieces(expr.args[0])
+    if isinstance(expr, sp.Piecewise):
+        return [p for e, _ in expr.args for p in _pieces(e)]
+    return [expr]
+
+
+def _exp_degrees(expr):
+    """(degree of the numerator, of the denominator) in E = exp(u) if both hold E, else None."""
+    base = _exp_base(expr)
+    if base is None:
+        return None
+    u, ks = base
+    num, den = sp.fraction(sp.together(expr.xreplace({a: _E ** k for a, k in ks.items()})))
+    if not (num.has(_E) and den.has(_E)):
+        return None
+    try:
+        return sp.Poly(num, _E).degree(), sp.Poly(den, _E).degree()
+    except sp.PolynomialError:
+        return None

@@ -3,48 +3,34 @@
 Every activation, loss and regularizer entry gets `NAME(...)` and `NAME_backward(grad_output, ...)`
 by iterating the catalog: the bodies are the entry's expression and `derivative(entry, v)`,
 stabilized and shared by `sympy.cse` (`symderiv.emit.numpy_code`), placed by the templates in
-`templates/numpy/`. A new entry gets its kernel with no other change. The exceptions are named
-here, each with the reason:
-
-- `HAND_STRUCTURED`: vector entries over an axis, whose NumPy layout (a reduction over `axis`,
-  log-sum-exp) is written in `templates/numpy/vector.py.jinja`; their values and gradients are
-  tested against the catalog's expressions and Jacobians.
-- `VARIANTS`: entries that are an option of another PyTorch function (gelu(approximate="tanh")).
-- `IMPLEMENTATION_ONLY`: parameters accepted for PyTorch's signature that the exact, stable
-  formula does not need.
-Random entries (an `extra["random"]` law) get a `NAME_sample` function and a `training` switch;
-their training and inference expressions both come from the catalog.
+`templates/numpy/`. A new entry gets its kernel with no other change. Every decision is data on
+the entry (`Entry.extra`): `axis` (a reduction over an axis), `random` (a random law),
+`variant_of` (an option of another PyTorch function), `switch` (PyTorch returns another value
+where a condition holds: softplus's threshold), `inputs` (the variables that get gradients), and
+the kink values per convention (`Kink.value_in`): `NAME_backward(..., convention="pytorch")`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import mpmath
 import numpy
 import sympy as sp
 
-from symderiv.calculus.derivative import derivative
+from symderiv.calculus.derivative import derivative, output_form
 from symderiv.emit import special
-from symderiv.emit.numpy_code import kernel_source, to_numpy
-from symderiv.numerics.mp_eval import evaluate
-from symderiv.numerics.ulp import ulp_errors
+from symderiv.emit.numpy_code import OP_COSTS, hazards, kernel_source, stabilize, to_numpy
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 MODULES = {"activation": "numpy/activations.py", "loss": "numpy/losses.py", "regularizer": "numpy/regularizers.py"}
 TITLES = {"activation": "activation functions", "loss": "losses", "regularizer": "regularizers and dropout"}
-HAND_STRUCTURED = {
-    "softmax": "softmax over `axis`: exp(x - max) / sum exp(x - max); backward s * (g - sum(g * s))",
-    "log_softmax": "log_softmax over `axis`: x - max - log sum exp(x - max); backward g - softmax * sum(g)",
-    "cross_entropy": "cross_entropy over class `axis`: -sum(t * log_softmax(y)); backward softmax(y) sum(t) - t",
-}
-VARIANTS = {"gelu_tanh": ("gelu", "approximate", "tanh", "none")}   # entry: (function, option, value, base value)
-IMPLEMENTATION_ONLY = {
-    "threshold": "accepted for PyTorch's signature; the stable formula is exact for every x, so unused",
-}
+CONVENTIONS = ("pytorch", "jax", "seeds")
 LOSS_ARGS = {"y": "input", "t": "target"}
 GRAD = sp.Symbol("grad_output", real=True)
 SAMPLE = "sample"
@@ -72,15 +58,45 @@ def _names(entry):
 
 
 def _grad_vars(entry):
-    if entry.kind == "loss":
-        return list(entry.extra.get("inputs", entry.variables[:1]))
-    return list(entry.variables) if entry.kind == "activation" else [entry.var]
+    return list(entry.gradient_variables)
+
+
+def kernel_entry(entry):
+    """The entry as the kernel computes it: with its `switch` (PyTorch's softplus returns x where
+    beta*x > threshold) as a first Piecewise branch, the switch's parameters made symbolic."""
+    if "switch" not in entry.extra:
+        return entry
+    cond, value = entry.extra["switch"]
+    used = {s.name for s in cond.free_symbols | sp.sympify(value).free_symbols}
+    params = tuple(dataclasses.replace(p, symbolic=True) if p.name in used else p for p in entry.params)
+    expr = sp.Piecewise((value, cond), (entry.expr, True))
+    return dataclasses.replace(entry, expr=expr, params=params)
+
+
+def _switch_text(entry):
+    """The PyTorch switch as docstring text (softplus: returns x where beta*x > threshold), or None."""
+    if "switch" not in entry.extra:
+        return None
+    cond, value = entry.extra["switch"]
+    return _doc(f"{sp.sstr(value)} where {sp.sstr(cond)} (as PyTorch; the derivative there is {sp.sstr(sp.diff(value, entry.var))})")
+
+
+def convention_entries(entry) -> dict:
+    """{convention: entry with that convention's kink values}, for the conventions that differ from pytorch."""
+    out = {"pytorch": entry}
+    for c in CONVENTIONS[1:]:
+        if any(sp.sympify(k.value_in(c)) != sp.sympify(k.value) for k in entry.kinks):
+            out[c] = entry.in_convention(c)
+    return out
 
 
 def _body(name, args, exprs, variables, grad=False, two_sided=True, one_sided=False):
     """A kernel body: cse lines and printed results (times grad_output for a backward body)."""
-    lines, results = kernel_source(exprs, variables, two_sided, one_sided)
-    body = {"fn": name, "args": ", ".join(args), "lines": lines, "results": results, "n": len(exprs)}
+    lines, results, cost, stable = kernel_source(exprs, variables, two_sided, one_sided)
+    found = [] if two_sided else [h for e in stable for h in hazards(e)]
+    cost += OP_COSTS["saturate"] * found.count("inf/inf")
+    body = {"fn": name, "args": ", ".join(args), "lines": lines, "results": results, "n": len(exprs),
+            "cost": cost, "hazards": [h for h in found if h != "inf/inf"]}
     return _finish(body, grad)
 
 
@@ -111,17 +127,38 @@ def _saturation(entry, exprs, body, grad, wrap_grad=False):
     return _finish(body, wrap_grad, limits)
 
 
+LIMIT_AT = (10**30, 10**60)   # |x| where the limits at +-inf are read off (mpmath has no overflow)
+LIMIT_DIGITS = 50
+
+
 def _limit(entry, expr, x, end):
-    """The limit of expr at `end` as printed NumPy (params symbolic, else at their defaults), or numpy.nan."""
-    for candidate in (expr, expr.subs(entry.defaults())):
-        try:
-            lim = sp.limit(candidate, x, end)
-        except (ValueError, TypeError, NotImplementedError):
-            continue
-        if lim.is_finite or (lim.is_finite is None and not lim.has(sp.oo, sp.zoo, sp.Limit, sp.AccumBounds)):
-            return to_numpy(lim)
+    """The limit of expr at `end` (+-oo) as printed NumPy, read off numerically; numpy.nan if none.
+
+    expr (parameters at their defaults, grad_output = 1) is evaluated by mpmath at x = +-1e30 and
+    +-1e60; where both values lie within 1e-20 of one rational p/q with q <= 1000, that is the
+    limit (times grad_output for a backward expression). The functions here approach their limits
+    exponentially or like 1/x, so 1e30 is far inside the tail; `sympy.limit` (gruntz) took
+    seconds per limit for the same answers (tested against SymPy in tests/test_kernels.py).
+    """
+    f = sp.lambdify([x, GRAD], expr.subs(entry.defaults()), modules="mpmath")
+    sign = 1 if end == sp.oo else -1
+    found = set()
+    with mpmath.workdps(LIMIT_DIGITS):
+        for m in LIMIT_AT:
+            try:
+                v = f(mpmath.mpf(sign * m), mpmath.mpf(1))
+            except (ZeroDivisionError, OverflowError, ValueError, TypeError):
+                return "numpy.nan"
+            if not mpmath.isfinite(v) or abs(v) > 1e6:
+                return "numpy.nan"
+            r = Fraction(float(v)).limit_denominator(1000)
+            if abs(v - mpmath.mpf(r.numerator) / r.denominator) > 1e-20:
+                return "numpy.nan"
+            found.add(r)
+    if len(found) != 1:
         return "numpy.nan"
-    return "numpy.nan"
+    r = sp.Rational(*found.pop().as_integer_ratio())
+    return to_numpy(r * GRAD if expr.has(GRAD) else r)
 
 
 PROBES = {"float64": (numpy.inf, 1.7976931348623157e308, 1e308, 1e300, 1e200, 1e154, 1e100, 1e50, 1e20),
@@ -159,6 +196,11 @@ def _probe_source():
 
 def _probe_namespace() -> dict:
     """The kernel runtime with the NumPy erf fallback (not scipy), so probing is the same everywhere."""
+    return dict(_probe_runtime())
+
+
+@lru_cache(maxsize=None)
+def _probe_runtime() -> dict:
     ns = {"numpy": numpy}
     exec("import numpy\n" + _probe_source(), ns)
     ns["_erf"], ns["_erfc"] = ns["_np_erf"], ns["_np_erfc"]
@@ -171,8 +213,7 @@ def _params(entry):
     for p in entry.params:
         check = f'"{entry.name}", "{p.name}", {p.name}, {p.low!r}, {p.high!r}, {p.open_low}, {p.open_high}'
         out.append({"name": p.name, "default": repr(float(p.default)), "check": check,
-                    "learnable": p.learnable, "symbolic": p.symbolic,
-                    "note": IMPLEMENTATION_ONLY.get(p.name) if not p.symbolic else None})
+                    "learnable": p.learnable, "symbolic": p.symbolic, "note": p.doc})
     return out
 
 
@@ -200,73 +241,41 @@ def _bodies(entry, tag, variables, extra_args=()):
     args = [v.name for v in entry.variables] + list(extra_args) + [p.name for p in ordered]
     probe = not extra_args and len(entry.variables) == 1 and not any(p.learnable for p in entry.params)
     fwd = _choose(entry, f"_{entry.name}{tag}_forward", args, [entry.expr], variables, False, probe)
+    bwds = {}
+    for convention, e in convention_entries(entry).items():
+        suffix = "" if convention == "pytorch" else f"_{convention}"
+        bwds[convention] = _choose(e, f"_{entry.name}{tag}_backward{suffix}", ["grad_output"] + args,
+                                   _gradients(e), variables, True, probe)
+    return fwd, bwds
+
+
+def _gradients(entry):
+    """grad_output times each gradient; grad_output moved into the branches of a Piecewise
+    (where(x <= 0, 0, grad_output), no product)."""
     wrt = _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]
     grads = [derivative(entry, v) for v in wrt]
-    # grad_output moved into the branches of a Piecewise: where(x <= 0, 0, grad_output), no product
-    folded = [sp.piecewise_fold(GRAD * d) if d.has(sp.Piecewise) else GRAD * d for d in grads]
-    bwd = _choose(entry, f"_{entry.name}{tag}_backward", ["grad_output"] + args, folded, variables, True, probe)
-    return fwd, bwd
+    return [sp.piecewise_fold(GRAD * d) if d.has(sp.Piecewise) else GRAD * d for d in grads]
 
 
 def _choose(entry, name, args, exprs, variables, grad, probe):
-    """The first accurate formulation at the probe points: one-sided, direct, else two-sided.
+    """The cheapest formulation free of static hazards (`numpy_code.hazards`), by `numpy_code.op_cost`.
 
-    One-sided is the direct form of a rational function of exp(u) normalised to exp(-u)
-    (exp(x)/(1 + exp(x)) -> 1/(1 + exp(-x)), no inf/inf at +inf); direct is the expression as
-    SymPy gives it (with 1 - tanh(u)^2 -> 1/cosh(u)^2).
-
-    Direct forms are cheaper (sigmoid = 1/(1 + exp(-x)): 3 operations, against 8 for the
-    two-sided form) and often exact in the limits once warnings are silenced; where one fails
-    (nan, or 0 for a tiny value: exp(x)/(1 + exp(x))^2 at x = 400) the two-sided form is used.
-    The acceptance bound is loose (`PROBE_ULPS`) so the choice does not depend on last-bit
-    differences between machines; the tests then hold every kernel to the dtype tolerances.
+    Candidates: one-sided (a rational function of exp(u) normalised to exp(-u):
+    exp(x)/(1 + exp(x)) -> 1/(1 + exp(-x))) and direct (as SymPy gives it, 1 - tanh(u)^2 ->
+    1/cosh(u)^2), ties in that order; else two-sided (exp(-|u|) only; never hazardous, and never
+    cheaper than a hazard-free direct form, which it extends by |u| and a branch). Nothing is run at build time except `_saturation`'s nan probe of the chosen body;
+    the tests hold every kernel to the dtype tolerances against mpmath.
     """
-    candidates = ((False, True), (False, False), (True, False)) if probe else ((True, False),)
-    tried = []
-    for two_sided, one_sided in candidates:   # (one-sided: 1/(1 + exp(-x)) for exp(x)/(exp(x) + 1)), direct, two-sided
-        body = _body(name, args, exprs, variables, two_sided=two_sided, one_sided=one_sided)
-        if body["lines"] + body["results"] in tried:
-            continue
-        tried.append(body["lines"] + body["results"])
-        if probe:
-            body = _saturation(entry, exprs, body, grad)
-        if two_sided or _accurate(entry, body, exprs, grad):
-            return body
-    raise AssertionError("unreachable")
-
-
-PROBE_GRID = (0.0, 1e-300, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 50.0, 88.0, 100.0, 300.0, 700.0, 1000.0,
-              1e10, 1e300, numpy.inf)
-PROBE_ULPS = 1000.0
-
-
-def _accurate(entry, body, exprs, grad) -> bool:
-    """Every result within PROBE_ULPS of the mpmath reference on +-PROBE_GRID, in float64 and float32."""
-
-    ns = _probe_namespace()
-    exec(environment().get_template("numpy/body.py.jinja").render(b=body), ns)
-    fn = ns[body["fn"]]
-    subs = {**entry.defaults(), GRAD: 1}
-    refs_fn = [sp.lambdify(entry.variables, e.subs(subs), modules="mpmath") for e in exprs]
-    ordered = sorted(entry.symbolic_params, key=lambda p: not p.learnable)
-    x64 = numpy.array([s * v for v in PROBE_GRID for s in (1, -1)])
-    x64 = x64[numpy.isfinite(x64)]   # +-inf: mpmath gives nan for inf/inf; the limits are tested apart
-    refs = evaluate(refs_fn, x64[:, None])
-    for dtype in ("float64", "float32"):
-        with numpy.errstate(all="ignore"):
-            keep = x64.astype(dtype).astype(numpy.float64) == x64   # the grid points this dtype holds
-            x = x64[keep].astype(dtype)
-            params = [numpy.dtype(dtype).type(float(p.default)) for p in ordered]
-            results = fn(*(([numpy.ones_like(x)] if grad else []) + [x] + params))
-        for r, ref in zip(results if body["n"] > 1 else (results,), refs):
-            ref = [v for v, k in zip(ref, keep) if k]
-            errs = ulp_errors(numpy.broadcast_to(r, x.shape), ref, x, dtype)
-            if not (errs <= PROBE_ULPS).all():
-                return False
-    return True
+    bodies = [_body(name, args, exprs, variables, two_sided=False, one_sided=o) for o in (True, False)] if probe else []
+    safe = [b for b in bodies if not b["hazards"]]
+    # the two-sided form costs at least a direct one plus |u| and a branch: built only when needed
+    body = min(safe, key=lambda b: b["cost"]) if safe else _body(name, args, exprs, variables)
+    return _saturation(entry, exprs, body, grad) if probe else body
 
 
 def _derivative_texts(entry):
+    if entry.is_vector:   # the Jacobian is not printed: the docstring gives the vector-Jacobian product
+        return []
     return [{"var": str(v), "text": _doc(sp.sstr(derivative(entry, v)))}
             for v in _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]]
 
@@ -289,11 +298,12 @@ def kernel_model(entry) -> dict:
     model = {
         "name": entry.name, "kind": entry.kind, "summary": _doc(entry.description),
         "formula": _doc(sp.sstr(entry.expr)), "derivatives": _derivative_texts(entry),
-        "kinks": [_doc(f"at {k.at}: d/d{k.wrt or entry.var} = {k.value} ({k.why})") for k in entry.kinks],
-        "reference": _doc(entry.reference), "torch": entry.torch,
-        "inputs": [names[v] for v in entry.variables], "params": _params(entry),
-        "style": "vector" if entry.name in HAND_STRUCTURED else "random" if "random" in entry.extra else entry.kind,
-        "hand": HAND_STRUCTURED.get(entry.name), "variant": None, "example": _example(entry, names),
+        "kinks": [_doc(f"at {k.at}: d/d{k.wrt or entry.var} = " + ", ".join(f"{k.value_in(c)} ({c})" for c in CONVENTIONS)
+                       + f"; {k.why}") for k in entry.kinks],
+        "reference": _doc(entry.reference), "torch": entry.torch, "switch": _switch_text(entry),
+        "inputs": [names[v] for v in entry.variables], "params": _params(kernel_entry(entry)),
+        "style": "vector" if "axis" in entry.extra else "random" if "random" in entry.extra else entry.kind,
+        "axis": entry.extra.get("axis"), "variant": None, "example": _example(entry, names),
     }
     model.update(_signature(entry, model))
     if model["style"] == "vector":
@@ -305,24 +315,27 @@ def kernel_model(entry) -> dict:
         train = dataclasses.replace(train, variables=variables)
         tr_f, tr_b = _bodies(train, "_train", variables, extra_args=(rnd["symbol"].name,))
         ev_f, ev_b = _bodies(_eval_entry(entry), "_eval", variables)
-        model.update(train_forward=tr_f, train_backward=tr_b, eval_forward=ev_f, eval_backward=ev_b,
+        model.update(train_forward=tr_f, train_backward=tr_b["pytorch"], eval_forward=ev_f, eval_backward=ev_b["pytorch"],
                      sample=_sample_text(entry), sample_symbol=rnd["symbol"].name,
                      training_default=next(v for k, v in TRAINING_DEFAULT.items()
                                            if k in entry.extra or k in rnd),
                      train_formula=_doc(sp.sstr(train.expr)), law=_doc(f"{rnd['law']} {rnd.get('between', rnd.get('keep'))}"))
         return model
-    fwd, bwd = _bodies(entry, "", variables)
+    fwd, bwds = _bodies(kernel_entry(entry), "", variables)
     # f(x) = x returns x itself when no `out` is given (an array of the result dtype; no copy)
     passthrough = len(variables) == 1 and fwd["results"] == [names[variables[0]]] and not fwd["lines"]
-    model.update(forward=fwd, backward=bwd, passthrough=passthrough)
-    if entry.name in VARIANTS:
-        model["variant"] = dict(zip(("function", "option", "value", "base"), VARIANTS[entry.name]))
+    model.update(forward=fwd, backward=bwds["pytorch"], passthrough=passthrough,
+                 other_backwards=[b for c, b in bwds.items() if c != "pytorch"],
+                 conventions=[{"name": c, "fn": bwds.get(c, bwds["pytorch"])["fn"]} for c in CONVENTIONS])
+    model["from_output"] = _from_output_body(entry)
+    if "variant_of" in entry.extra:
+        model["variant"] = dict(zip(("function", "option", "value", "base"), entry.extra["variant_of"]))
     return model
 
 
 def _example(entry, names) -> str:
     """A call that runs (printed in the docstring)."""
-    if entry.name in HAND_STRUCTURED:
+    if "axis" in entry.extra:
         args = ["numpy.array([[1.0, 2.0, 3.0]])"] + (["numpy.array([[0.0, 0.0, 1.0]])"] if entry.kind == "loss" else [])
     else:
         args = ["numpy.linspace(-3.0, 3.0, 7)" if entry.kind != "loss" or names[v] == "input"
@@ -335,7 +348,7 @@ def _signature(entry, model) -> dict:
     params = model["params"]
     tail = "".join(f", {p['name']}={p['default']}" for p in params)
     reduction = {"loss": "mean", "regularizer": "sum"}.get(entry.kind)
-    if reduction and "random" not in entry.extra and entry.name not in HAND_STRUCTURED:
+    if reduction and "random" not in entry.extra and "axis" not in entry.extra:
         tail += f', reduction="{reduction}"'
     arrays = model["inputs"] + [p["name"] for p in params if p["learnable"]]
     scalars = [p["name"] for p in params if p["symbolic"] and not p["learnable"]]
@@ -384,3 +397,85 @@ def entry_source(entry) -> str:
         return f"# {entry.name}: no NumPy kernel for a {entry.kind}"
     return environment().get_template("numpy/kernel.py.jinja").render(
         m=kernel_model(entry), variants={}).strip() + "\n"
+
+
+def hazards_of(expr) -> list:
+    """The static hazards (`numpy_code.hazards`) of `expr`'s direct formulation, "inf/inf" left out."""
+    return [h for h in hazards(stabilize(expr, (), two_sided=False)) if h != "inf/inf"]
+
+
+# ----- backward from the output: f'(x) as g(f(x)) ---------------------------------------------
+
+OUTPUT = sp.Symbol("output", real=True)
+
+
+def output_derivative(entry):
+    """g with f'(x) = g(f(x)) exactly, as a SymPy expression in `OUTPUT`, or None.
+
+    Smooth entries: `output_form` (sigmoid: f(1 - f), tanh: 1 - f^2). Piecewise entries whose
+    pieces meet at x = 0 with f(0) = 0 and sign(f) = sign(x) (relu, leaky_relu, elu, selu, celu):
+    each piece of f' becomes g_i(f) by solving f_i(x) = f for x, and its condition on x the same
+    condition on f (PyTorch's autograd does the same: relu's backward tests `result > 0`). Each
+    g_i is proved by SymPy: g_i(f_i(x)) - f_i'(x) simplifies to 0. The sign test uses the default
+    parameters (leaky_relu: for negative_slope > 0).
+    """
+    if (entry.kind != "activation" or entry.is_vector or len(entry.variables) != 1 or "random" in entry.extra
+            or any(p.learnable for p in entry.params)):
+        return None
+    smooth = output_form(entry)
+    if smooth is not None:
+        return smooth.xreplace({sp.Symbol("f"): OUTPUT})
+    x, d, f = entry.var, derivative(entry), sp.piecewise_fold(entry.expr)
+    if not isinstance(d, sp.Piecewise) or not isinstance(f, sp.Piecewise):
+        return None
+    pieces, side = [], None
+    for di, ci in d.args:
+        side = -side if ci == sp.true and side is not None and len(pieces) == 1 else _side_point(ci, x)
+        if side is None:
+            return None
+        fi = next((e for e, c in f.args if c.subs(x, side) == sp.true), None)
+        gi = _solve_piece(entry, fi, di, x, side)
+        if gi is None:
+            return None
+        pieces.append((gi, ci.subs(x, OUTPUT)))
+    return sp.Piecewise(*pieces)
+
+
+def _from_output_body(entry):
+    """The body of NAME_backward_from_output(grad_output, output, params) with its formula, or None."""
+    g = output_derivative(entry)
+    if g is None:
+        return None
+    ordered = sorted(entry.symbolic_params, key=lambda p: not p.learnable)
+    expr = sp.piecewise_fold(GRAD * g) if g.has(sp.Piecewise) else GRAD * g
+    body = _body(f"_{entry.name}_backward_from_output", ["grad_output", "output"] + [p.name for p in ordered],
+                 [expr], (OUTPUT,), two_sided=False)
+    body["formula"] = _doc(sp.sstr(g))
+    return body
+
+
+def _side_point(cond, x):
+    """-1 or 1: a point of `cond`'s domain if `cond` compares x with 0."""
+    if cond == sp.true:
+        return None
+    for p in (-1, 1):
+        if cond.subs(x, p) == sp.true and cond.subs(x, -p) == sp.false:
+            return p
+    return None
+
+
+def _solve_piece(entry, fi, di, x, side):
+    """g_i(f) with g_i(f_i(x)) = f_i'(x) proved, if f_i(0) = 0 and f_i has the sign of x on its side."""
+    if fi is None or di.has(sp.Piecewise):
+        return None
+    at = entry.defaults()
+    sign = sp.sign(fi.subs(at).subs(x, side))
+    if sp.simplify(fi.subs(x, 0)) != 0 or not (sign == side or (fi == 0 and di == 0)):
+        return None   # f = 0 on a side (relu) keeps f <= 0 <=> x <= 0 since the other side is strict
+    if not di.has(x):
+        return di
+    sols = sp.solve(sp.Eq(fi, OUTPUT), x)
+    if len(sols) != 1:
+        return None
+    gi = sp.simplify(di.subs(x, sols[0]))
+    return gi if sp.simplify(gi.subs(OUTPUT, fi) - di) == 0 else None
