@@ -21,6 +21,7 @@ from symderiv.build import project as projects
 from symderiv.build.cache import Cache, RecordingCatalog, key
 from symderiv.build.progress import Progress
 from symderiv.build.workers import run_tasks
+from symderiv.calculus.derivative import derivatives, remember
 from symderiv.emit import network_claims
 from symderiv.emit.backprop_code import networks_file
 from symderiv.emit.errata import errata_files
@@ -82,6 +83,15 @@ def _group_task(name):
 
 def _all_groups(catalog) -> list:
     return registry.groups(catalog) + [registry.Group(n, m) for n, m in network_claims.groups(catalog)]
+
+
+def derive_all(catalog, settings: Settings) -> None:
+    """Every entry's derivatives, computed once in parallel and handed to this process, so the
+    claim, document and kernel tasks forked after it do not each derive them again."""
+    names = [e.name for e in catalog if e.kind != "initializer"]
+    tasks = [(key("derivatives", n), (n,), lambda rc, n=n: derivatives(rc.get(n))) for n in names]
+    for known in _cached(tasks, catalog, settings, "derivatives", names):
+        remember(known)
 
 
 def run_claims(catalog, settings: Settings) -> list:
@@ -161,6 +171,7 @@ def _digest(results) -> str:
 
 def build(project, catalog, settings: Settings) -> Build:
     """Run every claim (the documents' too) and render every file."""
+    derive_all(catalog, settings)
     results = run_claims(catalog, settings)
     doc_results, documents = build_documents(project, catalog, results, settings)
     models = kernel_models(catalog, settings)
@@ -171,6 +182,7 @@ def build(project, catalog, settings: Settings) -> Build:
 
 def check(project, catalog, settings: Settings) -> tuple:
     """Every claim's plain result (verify, emit and the project's documents), without rendering kernels."""
+    derive_all(catalog, settings)
     results = run_claims(catalog, settings)
     doc_results, _ = build_documents(project, catalog, results, settings)
     return tuple(results + doc_results)

@@ -22,9 +22,30 @@ LOOSE = {v: k for k, v in STRICT.items()}
 MAX_TIDY_OPS = 25
 
 
-@lru_cache(maxsize=None)
+_KNOWN: dict = {}    # (entry, wrt) -> derivative: computed here, or handed over by `remember`
+
+
 def derivative(entry: Entry, wrt: sp.Symbol | None = None):
     """d entry / d wrt (default: the entry's first variable); a Jacobian Matrix for vector entries."""
+    key = (entry, wrt)
+    if key not in _KNOWN:
+        _KNOWN[key] = _derive(entry, wrt)
+    return _KNOWN[key]
+
+
+def derivatives(entry: Entry) -> dict:
+    """{(entry, wrt): derivative} for the entry's own variable and every variable it is differentiated in."""
+    wrts = (None, *dict.fromkeys(entry.variables))
+    return {(entry, w): derivative(entry, w) for w in wrts}
+
+
+def remember(known: dict) -> None:
+    """Take derivatives computed elsewhere (another process: the build derives every entry in parallel
+    once, before the tasks that use them); `known` as returned by `derivatives`."""
+    _KNOWN.update(known)
+
+
+def _derive(entry, wrt):
     var = wrt if wrt is not None else entry.var
     if entry.is_vector:
         return entry.expr.applyfunc(lambda e: tidy(sp.diff(e, var), var))
