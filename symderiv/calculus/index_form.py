@@ -10,6 +10,8 @@ Example: for a dense layer, ``dW1`` -> ``Sum(g_z1[m, i] x[m, j], (m, 0, N - 1))`
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from symderiv.calculus.layers import N, BatchSum, Total
@@ -90,3 +92,30 @@ def _arrays(expr, idx, ctx):
     arrays, at, element = ctx
     return expr.xreplace({s: element(s.name, idx) for s in expr.free_symbols
                           if isinstance(s, sp.Symbol) and s.is_real and s.name in arrays})
+
+
+# ----- blackboard names ------------------------------------------------------------------------------
+
+def blackboard_name(name: str) -> str:
+    """z1 -> z_1, g_z1 -> delta_1 (dJ/dz_1), g_a1 -> abar_1 (dJ/da_1), dW1 -> Wbar_1 (dJ/dW_1), g_W1 ->
+    Wtilde_1 (dJ/dW_1 from the data term alone); other names unchanged. SymPy prints delta_1 as
+    \\delta_{1} and the suffixes as accents."""
+    match = re.fullmatch(r"(g_|d)?([A-Za-z]+?)(\d+)", name)
+    if match is None:
+        return name
+    prefix, stem, digits = match.groups()
+    if prefix == "g_" and stem == "z":
+        return f"delta_{digits}"
+    if prefix == "g_":
+        return f"{stem}{'tilde' if stem in ('W', 'b') else 'bar'}_{digits}"
+    if prefix == "d":
+        return f"{stem}bar_{digits}"
+    return f"{stem}_{digits}"
+
+
+def blackboard(expr):
+    """`expr` with its arrays (Symbols and MatrixSymbols) renamed by `blackboard_name`."""
+    subs = {a: sp.MatrixSymbol(blackboard_name(a.name), *a.shape) for a in expr.atoms(sp.MatrixSymbol)}
+    subs.update({s: sp.Symbol(blackboard_name(s.name), real=True) for s in expr.atoms(sp.Symbol)
+                 if blackboard_name(s.name) != s.name})
+    return expr.xreplace(subs)

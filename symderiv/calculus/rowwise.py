@@ -35,7 +35,7 @@ class RowSum(sp.Function):
         return f"numpy.sum({printer._print(self.args[0])}, axis=-1, keepdims=True)"
 
     def _latex(self, printer):
-        return rf"\sum_{{k}} {printer.parenthesize(self.args[0], 50)}"
+        return rf"\sum_{{k}} \left({printer._print(self.args[0])}\right)"
 
 
 def generalize(expr, families: dict, free: int | None = None):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symderiv.calculus.backprop import Layered
+from symderiv.calculus.backprop import Layered, Total
+from symderiv.calculus.index_form import blackboard, blackboard_name, index_rows
 from symderiv.calculus.rowwise import RowSum
 from symderiv.emit.backprop_code import _erf_runtime, env
-from symderiv.emit.numpy_code import to_numpy
+from symderiv.emit.latex import to_latex
+from symderiv.emit.numpy_code import stabilize, to_numpy
 
 
 class LogSumExp(sp.Function):
@@ -80,6 +82,8 @@ def printed(expr) -> str:
         return to_numpy(expr)
     if expr.has(RowSum):
         return to_numpy(stable_rowwise(expr))
+    if expr.has(Total):   # a sum of element-wise terms: stabilize each term, not the sum
+        return to_numpy(expr.replace(lambda e: isinstance(e, Total), lambda e: Total(stabilize(e.args[0]))))
     return to_numpy(expr, stable=True)
 
 
@@ -136,3 +140,16 @@ def description(lay: Layered) -> list:
             for r in getattr(layer, f"{place}_regularizers", ()):
                 lines.append(f"     + {r.entry.name} on {place} {name}: {r.coef} = {r.value!r}")
     return lines
+
+
+def network_latex(lay: Layered) -> str:
+    """The derivation as LaTeX: forward pass, loss, delta recursion and gradients, in matrix and index form."""
+    def rows(pairs):
+        return [(to_latex(blackboard(sp.Symbol(n) if isinstance(n, str) else n)), to_latex(blackboard(e)))
+                for n, e in pairs]
+
+    index = [(to_latex(lhs), to_latex(rhs)) for lhs, rhs in index_rows(lay, blackboard_name)]
+    return env().get_template("network_derivation.tex.jinja").render(
+        name=lay.network.name, convention=lay.convention, forward=rows(lay.forward),
+        loss=to_latex(blackboard(lay.loss)), backward=rows(lay.backward), index=index,
+        description=description(lay))
