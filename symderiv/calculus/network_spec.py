@@ -123,8 +123,12 @@ def _activation(catalog, spec, inputs, outputs, last, where):
     def usable(e):
         return (not e.is_vector and len(e.variables) == 1) or (last and e.is_vector)
 
-    entry = _entry(catalog, spec.get("activation"), "activation", f"{where}.activation", usable,
-                   "activation" if last else "activation (softmax and log_softmax only as the last layer)")
+    name = spec.get("activation")
+    vector = [e.name for e in catalog.of_kind("activation") if e.is_vector]
+    if name in vector and not last:
+        raise SymderivError(f"{where}.activation: '{name}' acts on a whole layer ({', '.join(vector)}): only as "
+                            "the last layer's activation; hidden layers take an element-wise one (e.g. tanh)")
+    entry = _entry(catalog, name, "activation", f"{where}.activation", usable)
     names = [p.name for p in entry.symbolic_params]
     _keys(spec, ("units", "activation", *names), where, required=("units", "activation"))
     if entry.is_vector:
