@@ -134,6 +134,17 @@ class Network:
         return tuple(n for layer in self.layers if isinstance(layer, Dense) for n in (layer.kernel, layer.bias))
 
     @property
+    def regularizers(self) -> tuple:
+        """Every Regularizer, in order of the layers (activity, kernel, bias)."""
+        return tuple(r for layer in self.layers if isinstance(layer, Dense)
+                     for r in layer.activity_regularizers + layer.kernel_regularizers + layer.bias_regularizers)
+
+    @property
+    def coefficient_values(self) -> dict:
+        """{coefficient name: number} of the regularizers a spec fixed."""
+        return {r.coef: r.value for r in self.regularizers if r.value is not None}
+
+    @property
     def coefficients(self) -> tuple:
         """Regularizer coefficient names, in order of appearance, without repeats."""
         names = [r.coef for layer in self.layers if isinstance(layer, Dense)

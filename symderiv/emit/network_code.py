@@ -91,10 +91,7 @@ def printed(expr) -> str:
 
 def _values(lay: Layered) -> dict:
     """{coefficient symbol: its number} of the spec's regularizers."""
-    net = lay.network
-    regs = [r for layer in net.layers for r in getattr(layer, "kernel_regularizers", ()) +
-            getattr(layer, "bias_regularizers", ()) + getattr(layer, "activity_regularizers", ())]
-    return {r.symbol: sp.Float(r.value) for r in regs if r.value is not None}
+    return {sp.Symbol(k, real=True): sp.Float(v) for k, v in lay.network.coefficient_values.items()}
 
 
 def module_parts(lay: Layered) -> dict:
@@ -136,9 +133,9 @@ def description(lay: Layered) -> list:
     lines.append(f"loss = batch mean of {net.loss.name}({net.output}, {net.target}) {per}")
     for layer in net.layers:
         for place, name in (("kernel", getattr(layer, "kernel", "")), ("bias", getattr(layer, "bias", "")),
-                            ("activity", f"batch mean over {getattr(layer, 'outputs', '')}")):
+                            ("activity", f"{getattr(layer, 'outputs', '')} (batch mean)")):
             for r in getattr(layer, f"{place}_regularizers", ()):
-                lines.append(f"     + {r.entry.name} on {place} {name}: {r.coef} = {r.value!r}")
+                lines.append(f"     + {r.coef} * sum {r.entry.name} penalty of {name} ({place}), {r.coef} = {r.value!r}")
     return lines
 
 
