@@ -76,18 +76,13 @@ class Chain:
     def expanded(self, param, forward=False):
         """dJ/d`param` as one product: the deltas substituted (and with `forward`, z, a, f' too).
 
-        Built by substituting the recursion (O(L^2) in size, for display and tests), never by
+        Built by substituting the recursion row by row (O(L^2) in size, for display and tests), never by
         differentiating. Without `forward` it reads (a_L - t) fp_L w_L ... fp_l a_{l-1}.
         """
-        subs = dict(self.backward) | (dict(self.forward) if forward else {})
-        expr = dict(self.gradients)[param]
-        for _ in range(3 * self.depth + 2):
-            new = expr.xreplace(subs)
-            if new == expr:
-                break
-            expr = new
-        return expr
-
+        full = {}
+        for name, expr in (self.forward if forward else ()) + self.backward:   # each row once, in order
+            full[name] = expr.xreplace(full)
+        return dict(self.gradients)[param].xreplace(full)
 
     def equations(self) -> dict:
         """SymPy rows for documents: {"definitions", "forward", "backward", "gradients"}.
