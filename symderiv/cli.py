@@ -271,7 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = s.add_mutually_exclusive_group(required=True)
     fmt.add_argument("--numpy", action="store_true", help="print a NumPy module: forward, loss_and_grads")
     fmt.add_argument("--latex", action="store_true", help="print the derivation as LaTeX")
-    s.set_defaults(func=cmd_network, spec=None)
+    s.add_argument("--spec", metavar="FILE.toml", help="TOML file of user-defined functions (default: none)")
+    s.set_defaults(func=cmd_network)
 
     s = sub.add_parser("notes", help="compile the LaTeX documents to PDF with latexmk")
     s.add_argument("--out", metavar="DIR", default="notes", help="output folder for the PDFs (default: notes)")

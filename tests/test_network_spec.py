@@ -176,3 +176,22 @@ def test_index_form_agrees_with_matrix_form():
         value = value.replace(lambda e: isinstance(e, sp.Indexed),
                               lambda e: sp.Float(vals[str(e.base)][tuple(int(v) for v in e.indices)]))
         assert float(value) == pytest.approx(want[idx], rel=1e-12), name
+
+
+def test_user_defined_activation_in_a_network(tmp_path, capsys):
+    """An activation from --spec works in a network like a built-in one (gradients = finite differences)."""
+    funcs = tmp_path / "funcs.toml"
+    funcs.write_text('[activation.halfsquare]\nexpr = "x*x/2"\ndescription = "x^2/2"\n', encoding="utf-8")
+    net = tmp_path / "net.toml"
+    net.write_text('[network.n]\ninputs = 2\nloss = "mse"\nlayers = [{ units = 3, activation = "halfsquare" }, '
+                   '{ units = 1, activation = "identity" }]\n', encoding="utf-8")
+    r = main(capsys, "network", str(net), "--numpy", "--spec", str(funcs))
+    assert r.returncode == 0, r.stderr
+    ns = {}
+    exec(compile(r.stdout, "n", "exec"), ns)
+    rng = np.random.default_rng(2)
+    p = {"W1": rng.normal(size=(3, 2)), "b1": rng.normal(size=3), "W2": rng.normal(size=(1, 3)), "b2": rng.normal(size=1)}
+    x, t = rng.normal(size=(4, 2)), rng.normal(size=(4, 1))
+    grads = ns["loss_and_grads"](x, t, p)[1]
+    np.testing.assert_allclose(grads["W1"], central(lambda: ns["loss_and_grads"](x, t, p)[0], p["W1"]), rtol=1e-6)
+    assert main(capsys, "network", str(net), "--numpy").returncode == 2   # without --spec: unknown activation

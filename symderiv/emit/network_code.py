@@ -55,15 +55,15 @@ def _inverse_power(f):
 
 def _divide(mul):
     factors = list(mul.args)
-    (i, den), = [(i, f) for i, f in enumerate(factors) if _inverse_power(f)][:1] or [(None, None)]
+    i = next(i for i, f in enumerate(factors) if _inverse_power(f))
+    den = factors.pop(i)
     lse, m = _lse_of(den.base), -int(den.exp)
-    factors.pop(i)
     out = []
-    for f in factors:
+    for f in factors:                       # exp(v) / sum exp -> exp(v - lse), once per power
         if m and isinstance(f, sp.exp):
             f, m = sp.exp(f.args[0] - lse), m - 1
         out.append(f)
-    for j, f in enumerate(out):
+    for j, f in enumerate(out):             # a power left: into a RowSum factor (a per-sample constant)
         if m and isinstance(f, RowSum) and not _is_sum_exp(f):
             out[j], m = RowSum(divide_by_sum_exp(f.args[0] * den.base ** -1)), m - 1
     return sp.Mul(*out) * sp.exp(-m * lse)
