@@ -6,7 +6,7 @@ import sympy as sp
 
 from symderiv.calculus.backprop import chain_blocks, layered, scalar_chain
 from symderiv.calculus.derivative import derivative
-from symderiv.calculus.index_form import blackboard, blackboard_name, index_rows
+from symderiv.calculus.index_form import blackboard, index_name, index_rows
 from symderiv.calculus.lecture_networks import WORKED_VALUES, lecture_network
 from symderiv.calculus.network import deep_mlp
 from symderiv.calculus.worked_example import DPS, SHOWN, worked_rows
@@ -195,7 +195,7 @@ def _classifier(catalog):
     lay = layered(lecture_network(catalog, "three_layer"))
     fwd = [(blackboard(sp.Symbol(n)), blackboard(e)) for n, e in lay.forward]
     bwd = [(blackboard(sp.Symbol(n)), blackboard(e)) for n, e in lay.backward]
-    idx = [row for row in index_rows(lay, blackboard_name) if not _trivial(row)]
+    idx = [row for row in index_rows(lay, index_name) if not _trivial(row)]
     widths = dict(lay.network.widths)
     return S(
         "A three-layer classifier",

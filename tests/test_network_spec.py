@@ -98,7 +98,7 @@ def test_issue_example_latex(digits, capsys):
     r = main(capsys, "network", str(path), "--latex")
     assert r.returncode == 0 and r.stdout.count(r"\begin{align*}") == 3
     assert r"\delta_{1} &= \bar{a}_{1} \left(1 - a_{1}^{2}\right)" in r.stdout
-    assert r"{\bar{W}_{3}}_{i,j} &= \sum_{m=0}^{N - 1}" in r.stdout
+    assert r"{\bar{W}^{(3)}}_{i,j} &= \sum_{m=0}^{N - 1}" in r.stdout
 
 
 BAD = [

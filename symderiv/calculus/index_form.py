@@ -96,21 +96,28 @@ def _arrays(expr, idx, ctx):
 
 # ----- blackboard names ------------------------------------------------------------------------------
 
-def blackboard_name(name: str) -> str:
+def blackboard_name(name: str, superscript: bool = False) -> str:
     """z1 -> z_1, g_z1 -> delta_1 (dJ/dz_1), g_a1 -> abar_1 (dJ/da_1), dW1 -> Wbar_1 (dJ/dW_1), g_W1 ->
     Wtilde_1 (dJ/dW_1 from the data term alone); other names unchanged. SymPy prints delta_1 as
-    \\delta_{1} and the suffixes as accents."""
+    \\delta_{1} and the suffixes as accents. `superscript` puts the layer up (z^(1)), for the index form:
+    TeX takes a group holding one accented atom for that atom, so {\\bar{a}_{1}}_{n,i} is a double subscript."""
     match = re.fullmatch(r"(g_|d)?([A-Za-z]+?)(\d+)", name)
     if match is None:
         return name
     prefix, stem, digits = match.groups()
+    layer = f"^({digits})" if superscript else f"_{digits}"
     if prefix == "g_" and stem == "z":
-        return f"delta_{digits}"
+        return f"delta{layer}"
     if prefix == "g_":
-        return f"{stem}{'tilde' if stem in ('W', 'b') else 'bar'}_{digits}"
+        return f"{stem}{'tilde' if stem in ('W', 'b') else 'bar'}{layer}"
     if prefix == "d":
-        return f"{stem}bar_{digits}"
-    return f"{stem}_{digits}"
+        return f"{stem}bar{layer}"
+    return f"{stem}{layer}"
+
+
+def index_name(name: str) -> str:
+    """`blackboard_name` with the layer as a superscript (the index form's names)."""
+    return blackboard_name(name, superscript=True)
 
 
 def blackboard(expr):

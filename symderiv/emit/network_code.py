@@ -12,7 +12,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symderiv.calculus.backprop import Layered, Total
-from symderiv.calculus.index_form import blackboard, blackboard_name, index_rows
+from symderiv.calculus.index_form import blackboard, index_name, index_rows
 from symderiv.calculus.rowwise import RowSum
 from symderiv.emit.backprop_code import _erf_runtime, env
 from symderiv.emit.latex import to_latex
@@ -145,7 +145,7 @@ def network_latex(lay: Layered) -> str:
         return [(to_latex(blackboard(sp.Symbol(n) if isinstance(n, str) else n)), to_latex(blackboard(e)))
                 for n, e in pairs]
 
-    index = [(to_latex(lhs), to_latex(rhs)) for lhs, rhs in index_rows(lay, blackboard_name)]
+    index = [(to_latex(lhs), to_latex(rhs)) for lhs, rhs in index_rows(lay, index_name)]
     return env().get_template("network_derivation.tex.jinja").render(
         name=lay.network.name, convention=lay.convention, forward=rows(lay.forward),
         loss=to_latex(blackboard(lay.loss)), backward=rows(lay.backward), index=index,
