@@ -6,7 +6,10 @@ import sympy as sp
 
 from symderiv.calculus.backprop import chain_blocks, layered, scalar_chain
 from symderiv.calculus.derivative import derivative
+from symderiv.calculus.index_form import blackboard, index_name, index_rows
+from symderiv.calculus.lecture_networks import WORKED_VALUES, lecture_network
 from symderiv.calculus.network import deep_mlp
+from symderiv.calculus.worked_example import DPS, SHOWN, worked_rows
 from symderiv.lecture.blocks import B, ClaimBox, ClaimRef, Document, E, Figure, P, Plot, Ref, S, Series
 from symderiv.lecture.checks import equal
 from symderiv.verify.claims import Claim
@@ -187,6 +190,73 @@ def _softmax(catalog):
     )
 
 
+def _classifier(catalog):
+    """The three-layer network of `lecture_networks` (tanh, sigmoid, softmax + cross-entropy, L2 on W1)."""
+    lay = layered(lecture_network(catalog, "three_layer"))
+    fwd = [(blackboard(sp.Symbol(n)), blackboard(e)) for n, e in lay.forward]
+    bwd = [(blackboard(sp.Symbol(n)), blackboard(e)) for n, e in lay.backward]
+    idx = [row for row in index_rows(lay, index_name) if not _trivial(row)]
+    widths = dict(lay.network.widths)
+    return S(
+        "A three-layer classifier",
+        P(f"Now a classifier with {widths['x']} inputs, two hidden layers of {widths['z1']} and {widths['z2']} units "
+          f"(tanh, then the sigmoid) and {widths['z3']} classes; its last layer is linear and the loss is the "
+          "softmax cross-entropy of the previous section, averaged over the batch, plus an L2 penalty ",
+          sp.Symbol("lambda_1") * sp.Symbol("||W_1||^2"), " on the first kernel. The network is given as data "
+          "(the same table `symderiv network` reads from a TOML file), and SymPy derives it layer by layer:"),
+        E(*fwd, (J, blackboard(lay.loss))),
+        P("Backward, ", sp.Symbol("delta_l"), " is the gradient of J with respect to ", sp.Symbol("z_l"),
+          ", a bar the gradient with respect to an array, and ", sp.Symbol("Wtilde_1"), " the part of ",
+          sp.Symbol("Wbar_1"), " that comes from the data term. The output layer starts the recursion with "
+          "softmax minus target (the row sums are over the classes), each activation multiplies by its "
+          "derivative written in its output (", sp.Eq(sp.Symbol("tanh'"), 1 - sp.Symbol("a") ** 2, evaluate=False),
+          ", ", sp.Eq(sp.Symbol("sigma'"), sp.Symbol("a") * (1 - sp.Symbol("a")), evaluate=False),
+          "), and the L2 term adds ", 2 * sp.Symbol("lambda_1") * sp.Symbol("W_1"), " to one gradient only:"),
+        E(*bwd),
+        P("The same rows in index form (sample n, unit i; a kernel's row i and column j), obtained by SymPy "
+          "from the matrix form above:"),
+        E(*idx),
+        ClaimRef("network.three_layer.gradients"),
+    )
+
+
+def _trivial(row):
+    """An index-form row that only renames (delta_3 = abar_3): left out."""
+    return isinstance(row[1], sp.Indexed)
+
+
+def _worked(catalog):
+    """The worked example: each intermediate as formula, numbers substituted, result (all by SymPy)."""
+    lay = layered(lecture_network(catalog, "worked"))
+    rows = worked_rows(lay, WORKED_VALUES)
+    given = [(blackboard(sp.Symbol(k)), _matrix(v)) for k, v in WORKED_VALUES.items()]
+    items = [
+        P("A tiny instance of the same network, small enough for the board: two inputs, two units in each "
+          "layer, two classes, one sample of class 2 and ", sp.Eq(sp.Symbol("lambda_1"),
+                                                                 sp.Float(lay.network.coefficient_values["lambda_1"], 2),
+                                                                 evaluate=False),
+          ". The numbers are"),
+        E(*given),
+        P("Each intermediate below is its formula, then the same with the numbers of the rows above "
+          f"(rounded to {SHOWN} digits for display; the computation keeps {DPS}), then the result:"),
+    ]
+    for row in rows:
+        lhs = J if row.name == "loss" else blackboard(sp.Symbol(row.name))
+        if row.formula == row.substituted or isinstance(row.formula, sp.Symbol):
+            items.append(E((lhs, blackboard(row.formula)), (sp.Symbol(""), row.shown)))
+            continue
+        items.append(E((lhs, blackboard(row.formula)), (sp.Symbol(""), row.substituted), (sp.Symbol(""), row.shown)))
+    items += [P("The module `symderiv network --numpy` emits for this network computes the same numbers, and its "
+                "gradients agree with central differences of the loss:"),
+              ClaimRef("network.worked.numbers"), ClaimRef("network.worked.gradients")]
+    return S("A worked example", *items)
+
+
+def _matrix(v):
+    rows = v if isinstance(v[0], (list, tuple)) else [v]
+    return sp.ImmutableMatrix([[sp.Float(e, 3) for e in r] for r in rows])
+
+
 def document(catalog):
     return Document(TITLE, (
         S("The idea",
@@ -197,7 +267,8 @@ def document(catalog):
           B("forward: store each layer's pre-activation z and activation a;",
             "backward: start from the loss's derivative and multiply by one local derivative per layer;",
             "parameters: a weight's gradient is its layer's error signal times the layer's input.")),
-        _chains(catalog), _layers(catalog), _softmax(catalog)),
+        _chains(catalog), _layers(catalog), _softmax(catalog), _classifier(catalog), _worked(catalog)),
         abstract=("The chain rule for scalar chains of one to three neurons, the general layer equations with the "
-                  "delta recursion, and softmax with cross-entropy from the multinomial likelihood."),
+                  "delta recursion, softmax with cross-entropy from the multinomial likelihood, a three-layer "
+                  "classifier in matrix and index form, and a worked example with numbers."),
         sources=SEEDS)

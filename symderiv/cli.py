@@ -160,6 +160,21 @@ def cmd_backprop(args) -> int:
     return 0
 
 
+def cmd_network(args) -> int:
+    from symderiv.build.network_file import read_network
+    from symderiv.build.pipeline import REGENERATE, provenance
+    from symderiv.calculus.backprop import layered
+    from symderiv.emit.network_code import description, network_latex, network_module
+
+    lay = layered(read_network(args.spec_file, _catalog(args), args.name))
+    if args.numpy:
+        how = f"symderiv network {args.spec_file}{f' --name {args.name}' if args.name else ''} --numpy"
+        print(network_module(lay, provenance().replace(f"`{REGENERATE}`", f"`{how}`"), description(lay)), end="")
+    else:
+        print(network_latex(lay), end="")
+    return 0
+
+
 def cmd_notes(args) -> int:
     from symderiv.build import build
     from symderiv.build.notes import compile_all, require_tex, write_sources
@@ -247,6 +262,15 @@ def build_parser() -> argparse.ArgumentParser:
     _fmt(s).add_argument("--numpy", action="store_true",
                          help="print a NumPy module with loss_and_gradients(x, t, w, b)")
     s.set_defaults(func=cmd_backprop, spec=None)
+
+    s = sub.add_parser("network", help="derived gradients of a small network from a TOML spec ([network.NAME])")
+    s.add_argument("spec_file", metavar="SPEC.toml", help="the network spec ([network.NAME] tables)")
+    s.add_argument("--name", help="which [network.NAME] (default: the only one)")
+    fmt = s.add_mutually_exclusive_group(required=True)
+    fmt.add_argument("--numpy", action="store_true", help="print a NumPy module: forward, loss_and_grads")
+    fmt.add_argument("--latex", action="store_true", help="print the derivation as LaTeX")
+    s.add_argument("--spec", metavar="FILE.toml", help="TOML file of user-defined functions (default: none)")
+    s.set_defaults(func=cmd_network)
 
     s = sub.add_parser("notes", help="compile the LaTeX documents to PDF with latexmk")
     s.add_argument("--out", metavar="DIR", default="notes", help="output folder for the PDFs (default: notes)")

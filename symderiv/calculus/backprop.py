@@ -30,14 +30,15 @@ from functools import lru_cache
 
 import sympy as sp
 
-from symderiv.calculus.derivative import derivative, output_form
-from symderiv.calculus.network import Activation, Dense, Network, with_convention
+from symderiv.calculus.derivative import derivative
+from symderiv.calculus.layers import (K, N, RULES, BatchSum, Total, dense_scalar, elementwise_rule,  # noqa: F401
+                                      loss_backward, loss_forward)
+from symderiv.calculus.network import Network, mlp2, with_convention
 from symderiv.catalog import Entry, load_catalog
 from symderiv.errors import SymderivError
 from symderiv.symbols import t as T_LOSS, y as Y_LOSS
 
 MAX_DEPTH = 100_000
-F_OUT = sp.Symbol("f")          # the output symbol of `output_form`
 
 
 # ----- the scalar chain ------------------------------------------------------------------------
@@ -75,18 +76,13 @@ class Chain:
     def expanded(self, param, forward=False):
         """dJ/d`param` as one product: the deltas substituted (and with `forward`, z, a, f' too).
 
-        Built by substituting the recursion (O(L^2) in size, for display and tests), never by
+        Built by substituting the recursion row by row (O(L^2) in size, for display and tests), never by
         differentiating. Without `forward` it reads (a_L - t) fp_L w_L ... fp_l a_{l-1}.
         """
-        subs = dict(self.backward) | (dict(self.forward) if forward else {})
-        expr = dict(self.gradients)[param]
-        for _ in range(3 * self.depth + 2):
-            new = expr.xreplace(subs)
-            if new == expr:
-                break
-            expr = new
-        return expr
-
+        full = {}
+        for name, expr in (self.forward if forward else ()) + self.backward:   # each row once, in order
+            full[name] = expr.xreplace(full)
+        return dict(self.gradients)[param].xreplace(full)
 
     def equations(self) -> dict:
         """SymPy rows for documents: {"definitions", "forward", "backward", "gradients"}.
@@ -136,27 +132,26 @@ def _check_chain_args(depth, entry):
 
 @lru_cache(maxsize=64)
 def _scalar_chain(depth, entry, convention, loss_entry, params):
+    """The chain as a network of one-unit layers: the same dense and activation rules as `layered`
+    (`layers.dense_scalar`, `layers.elementwise_rule`), in scalars."""
     defaults = entry.defaults(**dict(params))
-    f = entry.expr.subs(defaults)
-    fp = derivative(entry).subs(defaults)
-    g = output_form(entry)          # f' as a function of the output (sigma' = f (1 - f)), if any
     x, t = sp.Symbol("x", real=True), sp.Symbol("t", real=True)
     names = {k: sp.symbols(f"{k}_1:{depth + 1}", real=True) for k in ("w", "b", "z", "a", "fp", "delta")}
     w, b, z, a, fps, delta = (names[k] for k in ("w", "b", "z", "a", "fp", "delta"))
     inputs = (x,) + a[:-1]
-    local_z = [w[l] * inputs[l] + b[l] for l in range(depth)]
+    dense = [dense_scalar(w[l], inputs[l], b[l]) for l in range(depth)]   # (z, dz/da, dz/dw, dz/db)
     forward = []
     for l in range(depth):
-        fp_l = g.subs(F_OUT, a[l]) if g is not None else fp.subs(entry.var, z[l])
-        forward += [(z[l], local_z[l]), (a[l], f.subs(entry.var, z[l])), (fps[l], fp_l)]
+        f_l, fp_l = elementwise_rule(entry, z[l], a[l], lambda e: e.subs(defaults))
+        forward += [(z[l], dense[l][0]), (a[l], f_l), (fps[l], fp_l)]
     J = loss_entry.expr.subs({Y_LOSS: a[-1], T_LOSS: t})
     dJ_da = derivative(loss_entry, Y_LOSS).subs({Y_LOSS: a[-1], T_LOSS: t})
     backward = [(delta[-1], dJ_da * fps[-1])]
     for l in range(depth - 2, -1, -1):
-        backward.append((delta[l], sp.diff(local_z[l + 1], a[l]) * delta[l + 1] * fps[l]))
+        backward.append((delta[l], dense[l + 1][1] * delta[l + 1] * fps[l]))
     grads = []
     for l in range(depth):
-        grads += [(w[l], delta[l] * sp.diff(local_z[l], w[l])), (b[l], delta[l] * sp.diff(local_z[l], b[l]))]
+        grads += [(w[l], delta[l] * dense[l][2]), (b[l], delta[l] * dense[l][3])]
     return Chain(depth, entry, convention, x, t, w, b, z, a, fps, delta, tuple(forward), J,
                  tuple(backward), tuple(grads))
 
@@ -202,29 +197,6 @@ def _cse_block(block, temps):
 
 # ----- the layered matrix form of a Network ------------------------------------------------------
 
-class Total(sp.Function):
-    """The sum of every element of an array (NumPy ``numpy.sum``, LaTeX ``\\sum``)."""
-
-    def _numpycode(self, printer):
-        return f"numpy.sum({printer._print(self.args[0])})"
-
-    def _latex(self, printer):
-        return rf"\sum {printer.parenthesize(self.args[0], 50)}"
-
-
-class BatchSum(sp.Function):
-    """The column sums 1^T G of a (batch, width) array: the bias gradient (``numpy.sum(G, axis=0)``)."""
-
-    def _numpycode(self, printer):
-        return f"numpy.sum({printer._print(self.args[0])}, axis=0)"
-
-    def _latex(self, printer):
-        return rf"\sum_{{n}} {printer._print(self.args[0])}"
-
-
-N = sp.Symbol("N", integer=True, positive=True)   # batch size
-
-
 @dataclass(frozen=True)
 class Layered:
     """The derived layered form of a network: ordered (name, expr) assignments.
@@ -255,111 +227,27 @@ def mlp2_derivation(activation: str = "relu", convention: str = "catalog", catal
     ``mlp2_derivation("leaky_relu").equations()`` gives the rows (name, SymPy expression) of the
     forward pass, the loss and the backward pass, e.g. ``(dA, 2*A*kernel_l2 + g_A + kernel_l1*sign(A))``.
     """
-    from symderiv.calculus.network import mlp2
-
     return layered(mlp2(catalog or load_catalog(), activation), convention)
 
 
 def layered(network: Network, convention: str = "catalog") -> Layered:
-    """Derive every parameter gradient of `network` by the layer recursion (see module docstring)."""
+    """Derive every parameter gradient of `network` by the layer recursion (`symderiv.calculus.layers`).
+
+    Forward: each layer's forward rule in order; J = the loss's data term + every penalty.
+    Backward: from g_<output> = dJ/d(output), each layer's backward rule in reverse order.
+    """
     width = {}
     forward, loss_terms = [], []
     for layer in network.layers:
-        _forward_layer(layer, width, forward, loss_terms, convention)
-    y, tt = sp.Symbol(network.output, real=True), sp.Symbol(network.target, real=True)
-    loss = Total(network.loss.expr.subs({Y_LOSS: y, T_LOSS: tt})) / N + sum(loss_terms, sp.S.Zero)
-    backward = [(f"g_{network.output}", derivative(network.loss, Y_LOSS).subs({Y_LOSS: y, T_LOSS: tt}) / N)]
-    grads = []
+        rows, terms = RULES[type(layer)][0](layer, width, convention)
+        forward += rows
+        loss_terms += terms
+    loss = loss_forward(network) + sp.Add(*loss_terms)
+    backward, grads = [loss_backward(network)], []
     for layer in reversed(network.layers):
-        _backward_layer(layer, width, network, backward, grads, convention)
+        assert backward[-1][0] == f"g_{layer.outputs}", "layers must form a chain"
+        RULES[type(layer)][1](layer, width, convention, backward, grads, layer.inputs == network.input)
     free = set().union(*[e.free_symbols for _, e in forward + backward], loss.free_symbols)
     arrays = {network.input, network.target, *network.parameters, *(n for n, _ in forward + backward)}
-    symbols = tuple(sorted((s for s in free if s.name not in arrays and s != N), key=lambda s: s.name))
+    symbols = tuple(sorted((s for s in free if s.name not in arrays and s not in (N, K)), key=lambda s: s.name))
     return Layered(network, convention, tuple(forward), loss, tuple(backward), tuple(grads), symbols)
-
-
-def _matrix(name, width_of):
-    """The (batch, width) MatrixSymbol `name`."""
-    return sp.MatrixSymbol(name, N, width_of)
-
-
-def _dense_parts(layer, width):
-    width.setdefault(layer.inputs, sp.Symbol(f"n_{layer.inputs}", integer=True, positive=True))
-    width.setdefault(layer.outputs, sp.Symbol(f"n_{layer.outputs}", integer=True, positive=True))
-    X = _matrix(layer.inputs, width[layer.inputs])
-    W = sp.MatrixSymbol(layer.kernel, width[layer.outputs], width[layer.inputs])
-    b = sp.MatrixSymbol(layer.bias, 1, width[layer.outputs])
-    return X, W, b
-
-
-def _forward_layer(layer, width, forward, loss_terms, convention):
-    if isinstance(layer, Dense):
-        X, W, b = _dense_parts(layer, width)
-        row = sp.MatrixSymbol(layer.inputs, 1, width[layer.inputs])   # one sample; rows broadcast
-        forward.append((layer.outputs, row * W.T + b))
-        for name, regs, per_sample in ((layer.kernel, layer.kernel_regularizers, False),
-                                       (layer.bias, layer.bias_regularizers, False),
-                                       (layer.outputs, layer.activity_regularizers, True)):
-            v = sp.Symbol(name, real=True)
-            for r in regs:
-                loss_terms.append(Total(r.penalty(v)) / (N if per_sample else 1))
-    elif isinstance(layer, Activation):
-        width[layer.outputs] = width[layer.inputs]
-        entry = layer.entry
-        forward.append((layer.outputs, entry.expr.subs(entry.var, sp.Symbol(layer.inputs, real=True))))
-    else:
-        raise TypeError(f"layered: unknown layer type {type(layer).__name__}")
-
-
-def _backward_layer(layer, width, network, backward, grads, convention):
-    """Append this layer's assignments: g_<inputs> (unless it is the network input) and its gradients."""
-    gname = f"g_{layer.outputs}"
-    assert backward[-1][0] == gname, "layers must form a chain"
-    if isinstance(layer, Activation):
-        entry = with_convention(layer.entry, convention)
-        fp = derivative(entry).subs(entry.var, sp.Symbol(layer.inputs, real=True))
-        # folded into the Piecewise: numpy.where(x <= 0, 0, g) rather than g * where(x <= 0, 0, 1)
-        backward.append((f"g_{layer.inputs}", sp.piecewise_fold(sp.Symbol(gname, real=True) * fp)))
-        return
-    X, W, b = _dense_parts(layer, width)
-    G = _matrix(gname, width[layer.outputs])
-    rename = dict(zip(_DENSE_TEMPLATE, (X, W, b, G)))
-    d_kernel, d_bias, d_input = (e.xreplace(rename) for e in _dense_vjps())
-    v = sp.Symbol(layer.outputs, real=True)   # activity penalties act on this layer's output
-    extra = [r.gradient(v, convention) / N for r in layer.activity_regularizers]
-    if extra:
-        backward[-1] = (gname, backward[-1][1] + sp.Add(*extra))
-    for pname, regs, chain in ((layer.kernel, layer.kernel_regularizers, d_kernel),
-                               (layer.bias, layer.bias_regularizers, d_bias)):
-        p = sp.Symbol(pname, real=True)
-        penalty = [r.gradient(p, convention) for r in regs]
-        if penalty:
-            backward.append((f"g_{pname}", chain))
-            backward.append((f"d{pname}", sp.Symbol(f"g_{pname}", real=True) + sp.Add(*penalty)))
-        else:
-            backward.append((f"d{pname}", chain))
-        grads.append((pname, f"d{pname}"))
-    if layer.inputs != network.input:
-        backward.append((f"g_{layer.inputs}", d_input))
-
-
-_N_IN, _N_OUT = sp.symbols("n_in n_out", integer=True, positive=True)
-_DENSE_TEMPLATE = (sp.MatrixSymbol("X", N, _N_IN), sp.MatrixSymbol("W", _N_OUT, _N_IN),
-                   sp.MatrixSymbol("b", 1, _N_OUT), sp.MatrixSymbol("G", N, _N_OUT))
-
-
-@lru_cache(maxsize=1)
-def _dense_vjps():
-    """dJ/dW, dJ/db, dJ/dX of a dense layer Z = X W^T + 1 b, given G = dJ/dZ: SymPy's matrix
-    derivatives of trace(G^T Z), derived once for the template symbols and renamed per layer."""
-    X, W, b, G = _DENSE_TEMPLATE
-    vjp = sp.Trace(G.T * (X * W.T + sp.OneMatrix(N, 1) * b))
-    return vjp.diff(W), _column_sums(vjp.diff(b)), vjp.diff(X)
-
-
-def _column_sums(expr):
-    """1^T G (the bias VJP) as BatchSum(G)."""
-    def is_ones_row(e):
-        return isinstance(e, sp.MatMul) and isinstance(e.args[0], sp.OneMatrix) and e.args[0].shape[0] == 1
-
-    return expr.replace(is_ones_row, lambda e: BatchSum(sp.MatMul(*e.args[1:])))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from symderiv.calculus.derivative import derivative
 from symderiv.catalog import Entry
 from symderiv.errors import SymderivError
 from symderiv.symbols import w
@@ -38,6 +39,7 @@ class Regularizer:
 
     entry: Entry
     coef: str
+    value: float | None = None     # the coefficient's number, for a network from a spec (None: an argument)
 
     @property
     def symbol(self) -> sp.Symbol:
@@ -53,8 +55,6 @@ class Regularizer:
 
     def gradient(self, v, convention="catalog"):
         """d penalty / d v, with the kink value of `convention` (catalog: d|w|/dw at 0 is 0)."""
-        from symderiv.calculus.derivative import derivative
-
         (p,) = self.entry.symbolic_params   # penalties are linear in lambda: lambda * d(unit penalty)/dw
         unit = derivative(with_convention(self.entry, convention)).subs(p.symbol, 1)
         return self.symbol * unit.subs(w, v)
@@ -75,7 +75,28 @@ class Dense:
 
 @dataclass(frozen=True)
 class Activation:
-    """outputs = entry(inputs), element by element (a scalar catalog activation)."""
+    """outputs = entry(inputs), element by element (a scalar catalog activation).
+
+    `values` are (parameter, number) pairs fixed by a spec; parameters not listed stay symbols
+    (arguments of the generated code, as seed 000's negative_slope).
+    """
+
+    entry: Entry
+    inputs: str
+    outputs: str
+    values: tuple = ()
+
+    def fixed(self, expr):
+        """`expr` in the entry's symbols with this layer's fixed values substituted."""
+        if not self.values:
+            return expr
+        subs = self.entry.defaults(**dict(self.values))
+        return expr.subs({s: v for s, v in subs.items() if s.name in dict(self.values)})
+
+
+@dataclass(frozen=True)
+class Rowwise:
+    """outputs = entry(inputs) over the units of each sample (softmax, log_softmax: a vector entry)."""
 
     entry: Entry
     inputs: str
@@ -94,15 +115,34 @@ class Network:
     target: str
     layers: tuple
     loss: Entry
+    widths: tuple = ()       # (array name, units) pairs where known (networks from a spec)
 
     @property
     def output(self) -> str:
         return self.layers[-1].outputs
 
     @property
+    def averages_outputs(self) -> bool:
+        """Whether the per-sample loss is the mean over the outputs (an element-wise loss with a PyTorch
+        equivalent: PyTorch's reduction="mean" averages over every element) rather than their sum
+        (the seeds' half squared error, user losses); vector losses (cross-entropy) are per sample."""
+        return self.loss.torch is not None and not self.loss.extra.get("inputs")
+
+    @property
     def parameters(self) -> tuple:
         """(kernel, bias) names in forward order."""
         return tuple(n for layer in self.layers if isinstance(layer, Dense) for n in (layer.kernel, layer.bias))
+
+    @property
+    def regularizers(self) -> tuple:
+        """Every Regularizer, in order of the layers (activity, kernel, bias)."""
+        return tuple(r for layer in self.layers if isinstance(layer, Dense)
+                     for r in layer.activity_regularizers + layer.kernel_regularizers + layer.bias_regularizers)
+
+    @property
+    def coefficient_values(self) -> dict:
+        """{coefficient name: number} of the regularizers a spec fixed."""
+        return {r.coef: r.value for r in self.regularizers if r.value is not None}
 
     @property
     def coefficients(self) -> tuple:
