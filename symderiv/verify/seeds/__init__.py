@@ -10,7 +10,7 @@ a counterexample and carrying a `correction`.
 from __future__ import annotations
 
 from symderiv.verify.seeds import seed001, seed002, seed003, seed004
-from symderiv.verify.seeds.common import SEEDS
+from symderiv.verify.evidence import SEEDS
 
 MODULES = (seed001, seed002, seed003, seed004)
 TITLES = {

@@ -12,8 +12,8 @@ import sympy as sp
 from symderiv.calculus.derivative import derivative
 from symderiv.symbols import x
 from symderiv.verify.numeric import one_sided
-from symderiv.verify.seeds.common import all_of, check_equal, seed_claim
-from symderiv.verify.symbolic import check_identity
+from symderiv.verify.evidence import all_of, check_equal, seed_claim
+from symderiv.verify.evidence import check_identity
 
 S = "001"
 

@@ -9,9 +9,10 @@ import sympy as sp
 from symderiv.calculus.derivative import derivative
 from symderiv.catalog.initializers import fan_in, fan_out, spread
 from symderiv.symbols import w, x
+from symderiv.verify.constant_claims import derived_variances, uniform_limit
 from symderiv.verify.numeric import DPS, branch, one_sided
-from symderiv.verify.seeds.common import all_of, check_equal, mc_agrees, refute_at, relu_chain_slope, seed_claim
-from symderiv.verify.symbolic import check_identity
+from symderiv.verify.evidence import all_of, check_equal, mc_agrees, refute_at, relu_chain_slope, seed_claim
+from symderiv.verify.evidence import check_identity
 
 S = "002"
 s_pos = sp.Symbol("sigma", positive=True)                  # a standard deviation
@@ -252,12 +253,8 @@ def _symmetry():
 # ----- initialisation -----
 
 def _initialisation(g):
-    limit = sp.Symbol("limit", positive=True)
-    var_uniform = sp.integrate(w**2 / (2 * limit), (w, -limit, limit))       # Var U(-limit, limit)
-    glorot_var = 2 / (1 / (1 / fan_in) + 1 / (1 / fan_out))   # harmonic mean of forward 1/n_in, backward 1/n_out
-    relu_second_moment = sp.integrate(x**2 * normal_pdf, (x, 0, sp.oo))      # E[relu(z)^2], z ~ N(0, s^2)
-    he_var = sp.solve(sp.Eq(fan_in * sp.Symbol("v") * relu_second_moment, s_pos**2), sp.Symbol("v"))[0]
-    uniform_limit = lambda v: sp.solve(sp.Eq(var_uniform, v), limit)[0]
+    derived = derived_variances()         # by variance propagation and integration (constant_claims)
+    glorot_var, he_var = derived["glorot"], derived["he"]
     n = [fan_in, fan_out]
 
     def law(seed_value, derived, entry):
@@ -266,8 +263,9 @@ def _initialisation(g):
 
     return [
         seed_claim(S, "init.glorot_normal", "Xavier/Glorot normal std sqrt(2/(n_(l-1) + n_l)): the square root of "
-                   "the variance that averages the forward (n_in Var W = 1) and backward (n_out Var W = 1) "
-                   "conditions (harmonic mean)", "symbolic, against the derivation and catalog spread()",
+                   "the variance whose forward gain n_in Var(W) and backward gain n_out Var(W) average to 1, the "
+                   "gains from Var(sum_i W_i x_i) by integration", "symbolic: variance propagation (SymPy "
+                   "integration and solve), against the slide and the catalog's spread()",
                    lambda: law(sp.sqrt(2 / (fan_in + fan_out)), sp.sqrt(glorot_var), "glorot_normal"),
                    r"$W^l = \mathcal{N}\left(\mu = 0, \sigma = \sqrt{\frac{2}{n^{l-1} + n^l}}\right)$"),
         seed_claim(S, "init.glorot_uniform", "Xavier/Glorot uniform limit sqrt(6/(n_(l-1) + n_l)): U(-a, a) has "

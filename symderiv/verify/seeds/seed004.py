@@ -13,9 +13,9 @@ import sympy as sp
 from symderiv.calculus.derivative import derivative
 from symderiv.symbols import ts, x, xs, ys
 from symderiv.verify.numeric import DPS, branch, check_limit, one_sided
-from symderiv.verify.seeds.common import (all_of, check_equal, check_zero, mc_agrees, random_points, refute_at,
+from symderiv.verify.evidence import (all_of, check_equal, check_zero, mc_agrees, random_points, refute_at,
                                           relu_chain_slope, seed_claim)
-from symderiv.verify.symbolic import check_identity
+from symderiv.verify.evidence import check_identity
 
 S = "004"
 sig = 1 / (1 + sp.exp(-x))
