@@ -43,7 +43,7 @@ def _symmetry(catalog):
         ClaimBox(Claim("symmetry.zero_weights", "with every weight 0 every gradient is 0 (no update at all)",
                        "symbolic: each partial derivative evaluated at w = v = 0",
                        lambda: equal(sp.Matrix(grads).subs(zero), sp.zeros(4, 1)), source=SEED,
-                       quote="If w = 0 no update at all")),
+                       quote="If $w = 0$ no update at all")),
     ]
     return S("Symmetry breaking", *items)
 
@@ -77,7 +77,8 @@ def _variance(catalog):
         ClaimBox(Claim("variance.product_rule", f"Var(z) = n Var(w) Var(a) for zero-mean independent w, a "
                        f"(n = {WIDTH}, Var(w) = 1/n, Var(a) = 4)",
                        f"Monte Carlo: {N_MC} sums of n products of normals, seed 0, 5 standard errors",
-                       lambda: _mc_product_rule(), source=SEED)),
+                       lambda: _mc_product_rule(), source=SEED,
+                       quote="Weights and activations are independent and identically distributed")),
         ClaimBox(Claim("variance.relu_second_moment", "E[relu(z)^2] = Var(z)/2 for z ~ N(0, s^2)",
                        "symbolic integral over the normal density",
                        lambda: equal(second_moment, s**2 / 2))),
@@ -121,9 +122,11 @@ def _schemes(catalog):
                      sp.Eq(sp.Symbol("s") if e.extra["law"] == "normal" else limit, spread(e), evaluate=False))
                     for e in (gn, gu, hn, hu)), align="l l c c"),
         ClaimBox(Claim("xavier.derived", "solving (n_in + n_out)/2 Var(w) = 1 gives the catalog's Glorot variance",
-                       "symbolic", lambda: equal(xavier, gn.expr), source=SEED)),
+                       "symbolic", lambda: equal(xavier, gn.expr), source=SEED,
+                       quote=r"$W^l = \mathcal{N}\left(\mu = 0, \sigma = \sqrt{\frac{2}{n^{l-1} + n^l}}\right)$")),
         ClaimBox(Claim("he.derived", "solving n_in Var(w)/2 = 1 gives the catalog's He variance", "symbolic",
-                       lambda: equal(he, hn.expr), source=SEED)),
+                       lambda: equal(he, hn.expr), source=SEED,
+                       quote=r"$W^l = \mathcal{N}\left(\mu = 0, \sigma = \sqrt{\frac{2}{n^{l-1}}}\right)$")),
         ClaimBox(Claim("xavier.uniform_limit", "Glorot uniform limit = sqrt(6/(n_in + n_out))",
                        "symbolic: sqrt(3 Var) against the source's limit",
                        lambda: equal(spread(gu), sp.sqrt(6 / (fan_in + fan_out))), source=SEED,

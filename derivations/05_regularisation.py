@@ -115,7 +115,7 @@ def _dropout(catalog):
         ClaimBox(Claim("dropout.source_expectation", "E[m x] = (1 - p) x, the source's inference output",
                        "symbolic expectation over m ~ Bernoulli(1 - p)",
                        lambda: equal(e_seed, seed.extra["inference_expr"]), source=SEED,
-                       quote="multiply the the activations by 1-p to reduce the strength")),
+                       quote="multiply the the activations by $1-p$ to reduce the strength")),
         ClaimBox(Claim("dropout.inverted_expectation", "E[m x/(1 - p)] = x: inverted dropout preserves the expectation",
                        "symbolic expectation over m ~ Bernoulli(1 - p)",
                        lambda: equal(e_inv, inv.extra["inference_expr"]))),

@@ -189,15 +189,15 @@ def _seed001_claims():
     return [
         _claim("001", "asker_one_layer", f"asker, 1 layer: dC/dw1 = (y - ReLU(w1 x)) x ({charity})",
                "numeric: mpmath.diff of the cost at 7 points (one with every unit active)", _asker_check(1),
-               "dCw1=yReLうんw1バツバツ  [dC/dw1 = (y - ReLU(w1 x))(x)]", expected=False,
+               "dCw1=yReLうんw1バツバツ", expected=False,
                correction="dC/dw1 = (ReLU(w1 x) - y) Step(w1 x) x"),
         _claim("001", "asker_two_layers", f"asker, 2 layers: dC/dw2 = (y - ReLU(w1 ReLU(w2 x))) (w1 x) ({charity})",
                "numeric: mpmath.diff of the cost at 7 points", _asker_check(2),
-               "dCw2=yReLうんw1ReLうんw2バツw1バツ  [dC/dw2 = (y - ReLU(w1 ReLU(w2 x)))(w1 x)]", expected=False,
+               "dCw2=yReLうんw1ReLうんw2バツw1バツ", expected=False,
                correction=f"{wrong}: dC/dw2 = (yhat - y) Step(w1 r) w1 Step(w2 x) x with r = ReLU(w2 x)"),
         _claim("001", "asker_three_layers", "asker, 3 layers: dC/dw3 = (y - ReLU(w1 ReLU(w2 ReLU(w3 x)))) (w1 w2 x) "
                f"({charity})", "numeric: mpmath.diff of the cost at 7 points", _asker_check(3),
-               "dCw3=(yReLU(w1ReLU(w2(ReLU(w3)))(w1w2x)  [dC/dw3 = (y - ReLU(w1 ReLU(w2 ReLU(w3 x))))(w1 w2 x)]",
+               "dCw3=(yReLU(w1ReLU(w2(ReLU(w3)))(w1w2x)",
                expected=False, correction=f"{wrong}: dC/dw3 = (yhat - y) Step(z1) w1 Step(z2) w2 Step(z3) x"),
         _claim("001", "asker_relu_chain_is_product", "ReLU(w1 ReLU(w2 x)) = w1 w2 x and ReLU(w1 ReLU(w2 ReLU(w3 x))) "
                "= w1 w2 w3 x (x > 0)", "exact at 4 points", _relu_product_check,
@@ -206,7 +206,7 @@ def _seed001_claims():
                           "(e.g. w1 = 1.5, w2 = -1, x = 1 gives 0, not -1.5)"),
         _claim("001", "answer_single_neuron", "dC/dW = (ReLU(W x) - y) Step(W x) x for C = (y - ReLU(W x))^2/2",
                "numeric: mpmath.diff at 12 seeded points (W x != 0)", _single_neuron,
-               "CW(0)=(ReLU(W(0)x)y)Step(W(0)x)x  [dC/dW = (ReLU(W x) - y) Step(W x) x]"),
+               "=(ReLU(W(0)x)y)Step(W(0)x)x"),
         _claim("001", "answer_equation_1", "dC/dz_j^(k+1) = dC/dr_j^(k+1) Step(z_j^(k+1)) (ReLU layers)",
                "numeric: mpmath.diff of the cost with respect to z and r, 3-4-2 ReLU network, both layers",
                eq1, "Czj(k+1)=Crj(k+1)rj(k+1)zj(k+1)=Crj(k+1)Step(zj(k+1))"),

@@ -21,7 +21,7 @@ from symderiv.calculus.derivative import derivative
 from symderiv.calculus.network import with_convention
 from symderiv.symbols import x as X
 from symderiv.verify.evidence import ARRAY_TOL as TOL
-from symderiv.verify.evidence import compare, seed_claim
+from symderiv.verify.evidence import compare, refute_at, seed_claim
 from symderiv.verify.numeric import DPS
 
 S = "000"
@@ -115,10 +115,10 @@ def reference(kind, seed=0):
 
 def _partials_claims():
     quotes = {
-        "A": r"\frac{\partial L_{mse}}{\partial A} = -(t - y)\cdot C \cdot H(x_2) \cdot x_1",
-        "B": r"\frac{\partial L_{mse}}{\partial B} = -(t - y)\cdot C \cdot H(x_2)",
-        "C": r"\frac{\partial L_{mse}}{\partial C} = -(t - y)\cdot x_3",
-        "D": r"\frac{\partial L_{mse}}{\partial D} = -(t - y)",
+        "A": r"&=-(t - y)\cdot C \cdot H(x_2) \cdot x_1",
+        "B": r"&=-(t - y)\cdot C \cdot H(x_2) \\",
+        "C": r"&=-(t - y)\cdot x_3",
+        "D": r"&=-(t - y)\\",
     }
     claims = []
     for name, quote in quotes.items():
@@ -183,16 +183,15 @@ def _l1_claims():
                "and 1; symderiv's default is 0 (the least-norm subgradient, as sign(0)), which leaves an "
                "activation at exactly 0 unpushed, while 1 pushes it negative",
                "symbolic one-sided limits of d|x|/dx at 0", kink,
-               r"\frac{\partial |x|}{\partial x} = 1 \; (x \geq 0)"),
+               r"\frac{\partial |x|}{\partial x} = \left\{ / 1 & (x \geq 0) \\"),
         seed_claim(S, "l1_activity_effect_AB", "the L1 activity term lambda |x2|_1 changes dL/dA by "
                "lambda (2H(x2) - 1) x1^T and dL/dB by lambda (2H(x2) - 1) (lambda = 1)",
                f"numeric: mpmath.diff of |A x1 + B|_1 at 4 seeded points, tolerance {TOL}", effect_AB,
-               r"\frac{\partial L_{L1}}{\partial A} = \lambda(2H(x_2)-1) \cdot x_1, "
-               r"\frac{\partial L_{L1}}{\partial B} = \lambda(2H(x_2)-1)"),
+               r"&=\lambda(2H(x_2)-1) \cdot x_1 / &=\lambda(2H(x_2)-1) \\"),
         seed_claim(S, "l1_activity_no_effect_CD", "the L1 activity term on x2 does not change dL/dC or dL/dD "
                "(x2 = A x1 + B does not depend on C, D)",
                f"numeric: mpmath.diff of |x2|_1 with respect to C and D at 4 seeded points, tolerance {TOL}",
-               effect_CD, r"\frac{\partial L_{L1}}{\partial C} = 0, \frac{\partial L_{L1}}{\partial D} = 0"),
+               effect_CD, r"\frac{\partial L_{L1}}{\partial C} &= 0 / \frac{\partial L_{L1}}{\partial D} &= 0"),
     ]
 
 
@@ -257,56 +256,99 @@ def _leaky_claims(catalog):
     return [
         seed_claim(S, "leaky_derivative_form", "d LeakyReLU(x)/dx = (1 - alpha) H(x) + alpha, with H(0) = 1",
                "exact at 5 points x 2 slopes against the catalog derivative with the seed's kink value",
-               derivative_form, r"\frac{\partial LeakyRelu(x)}{\partial x} =(1-\alpha )H(x) + \alpha"),
+               derivative_form, r"\frac{\partial LeakyRelu(x)}{\partial x} &=(1-\alpha )H(x) + \alpha"),
         seed_claim(S, "leaky_minus_relu_derivative", "((1 - alpha) H + alpha) - H = -alpha (H - 1)",
                "symbolic (H a 0/1 symbol) and exact at H in {0, 1}",
                lambda: _identity((1 - a) * H + a - H + a * (H - 1), [H, a], [hs, alphas]),
-               r"((1-\alpha )H(x) + \alpha )-H(x) =-\alpha (H(x) -1)"),
+               r"&=((1-\alpha )H(x) + \alpha )-H(x) / &=-\alpha (H(x) -1)"),
         seed_claim(S, "leaky_change_AB", "ReLU -> Leaky ReLU changes dL/dA by (t - y) C alpha (H(x2) - 1) x1 "
-               "(and dL/dB by the same without x1) " + read, "symbolic and exact at 32 points",
-               change_fixed_residual,
-               r"\frac{\partial L_{mse}}{\partial A} =(t - y)\cdot C \cdot \alpha (H(x_2)-1) \cdot x_1"),
-        seed_claim(S, "leaky_change_AB_same_weights", "for the same weights and input, switching ReLU -> Leaky ReLU "
-               "changes dL/dA by exactly (t - y) C alpha (H(x2) - 1) x1, with y the Leaky network's output (the "
-               "most favourable reading of y)", "numeric: mpmath.diff of both networks' losses at 4 seeded points "
-               "with some x2 < 0 (alpha = 0.01)", _change_AB_same_weights,
-               r"\frac{\partial L_{mse}}{\partial A} =(t - y)\cdot C \cdot \alpha (H(x_2)-1) \cdot x_1", expected=False,
-               correction="the output moves too (y_leaky - y_relu = C (alpha x2 (1 - H(x2)))), so the exact change is "
-               "the seed's term plus ((C^T (y_leaky - y_relu)) * H(x2)) x1^T, which is non-zero when negative and "
-               "positive hidden units share an output; the seed's lines hold at a fixed residual only"),
+               "(and dL/dB by the same without x1) " + read, "symbolic and exact at 32 points; the same-weights "
+               "difference by mpmath.diff of both networks at 4 seeded points (alpha = 0.01)",
+               lambda: _with_same_weights(change_fixed_residual()),
+               r"\frac{\partial L_{mse}}{\partial A} &=(t - y)\cdot C \cdot \alpha (H(x_2)-1) \cdot x_1",
+               qualifier="conditional", reading=FIXED),
         seed_claim(S, "leaky_change_C", "ReLU -> Leaky ReLU leaves dL/dC unchanged", "numeric: mpmath.diff "
                "of both networks' losses at 4 seeded points with some x2 < 0 (alpha = 0.01)",
-               _change_check("C"), r"\frac{\partial L_{mse}}{\partial C} = 0", expected=False,
+               _change_check("C"), r"\frac{\partial L_{mse}}{\partial C} &= 0", expected=False,
                correction="dL/dC = -(t - y) x3^T and x3 changes from 0 to alpha x2 where x2 < 0, so the change is "
                "-(t - y_leaky) x3_leaky^T + (t - y_relu) x3_relu^T, non-zero whenever some x2 < 0 (even at a "
                "fixed residual it is -(t - y) (alpha x2 (1 - H(x2)))^T)"),
-        seed_claim(S, "leaky_change_D", "ReLU -> Leaky ReLU leaves dL/dD unchanged, for the same weights",
-               "numeric: mpmath.diff of both networks' losses at 4 seeded points with some x2 < 0 (alpha = 0.01)",
-               _change_check("D"), r"\frac{\partial L_{mse}}{\partial D} = 0", expected=False,
-               correction="dL/dD = -(t - y) has no activation derivative, so it is unchanged only at a fixed "
-               "residual; with the same weights y changes by C (alpha x2 (1 - H(x2))), so dL/dD changes by that "
-               "amount (the seed's A and B lines hold only in the fixed-residual reading, see "
-               "seed000.leaky_change_AB)"),
+        seed_claim(S, "leaky_change_D", "ReLU -> Leaky ReLU leaves dL/dD unchanged " + read,
+               "symbolic: dL/dD of L = (t - C f(x2) - D)^2/2 for an unspecified activation f contains no f'",
+               _d_has_no_activation_derivative, r"\frac{\partial L_{mse}}{\partial D} &= 0",
+               qualifier="conditional", reading=FIXED),
         seed_claim(S, "leaky_change_transformed", "(t - y) C alpha (2H(x2) - 1) x1 - [alpha (t - y) C H(x2) x1] "
                "equals the change (t - y) C alpha (H(x2) - 1) x1 (and likewise for B) " + read,
                "symbolic and exact at 32 points", transformation,
                r"(t - y)\cdot C \cdot \alpha (2H(x_2)-1) \cdot x_1-[\alpha (t - y)\cdot C \cdot H(x_2) \cdot x_1]"),
         seed_claim(S, "leaky_bracket_is_alpha_backprop", "the bracketed item -alpha (t - y) C H(x2) x1 is alpha "
                "times the ReLU network's dL/dA " + read, "symbolic and exact at 32 points", bracket,
-               r"\frac{\partial L_{mse}}{\partial A} =-\alpha (t - y)\cdot C \cdot H(x_2) \cdot x_1"),
+               r"\frac{\partial L_{mse}}{\partial A} &=-\alpha (t - y)\cdot C \cdot H(x_2) \cdot x_1"),
         seed_claim(S, "leaky_change_without_bracket", "after dropping the bracketed item, the ReLU -> Leaky ReLU "
                "change of dL/dA is (t - y) C alpha (2H(x2) - 1) x1 " + read, "symbolic and exact at 32 points",
                dropped_bracket,
-               r"\frac{\partial L_{mse}}{\partial A} =(t - y)\cdot C \cdot \alpha (2H(x_2)-1) \cdot x_1", expected=False,
+               r"\frac{\partial L_{mse}}{\partial A} &=(t - y)\cdot C \cdot \alpha (2H(x_2)-1) \cdot x_1", expected=False,
                correction="the change is (t - y) C alpha (H(x2) - 1) x1, which is 0 where x2 >= 0; the dropped item "
                "alpha (normal gradient) is of the same order alpha as the kept one and cannot be ignored. "
                "Exactly: Leaky gradient = (1 + alpha) ReLU gradient + (t - y) C alpha (2H(x2) - 1) x1"),
         seed_claim(S, "leaky_gradient_decomposition", "dL/dA of the Leaky ReLU network = (1 + alpha) x dL/dA of the "
                "ReLU network + (t - y) C alpha (2H(x2) - 1) x1, the form of an L1 activity term with lambda "
                "replaced by alpha (t - y) C " + read, "symbolic and exact at 32 points", one_plus_alpha,
-               "Combined with the original gradient and multiplied by LeakyRelu's activation function, all "
-               "previous gradients are (1+alpha) times larger."),
+               "I thought that the change due to Relu => LeakyRelu is the change due to L1 regularization of "
+               r"activity_regularizer and the gradient before the activation function is multiplied by $ (1 + \ alpha) $."),
+        seed_claim(S, "leaky_gradients_1_plus_alpha_larger", "switching ReLU -> Leaky ReLU makes every gradient "
+               "before the activation (1 + alpha) times larger " + read, "exact ratio of the Leaky to the ReLU "
+               "gradient on an active unit (H = 1), alpha = 1/100",
+               lambda: refute_at(leaky_grad, (1 + a) * relu_grad, {H: 1, a: sp.Rational(1, 100), r: sp.Rational(-3, 2),
+                                                                 c: sp.Rational(7, 10), x1: sp.Rational(7, 10)},
+                                 "leaky_gradient", "1_plus_alpha_times_relu_gradient"),
+               "Combined with the original gradient and multiplied by LeakyRelu's activation function, all previous "
+               r"gradients are $ (1 + \ alpha) $ times larger.", expected=False,
+               correction="on active units (H(x2) = 1) the Leaky and ReLU gradients are equal; on inactive units the "
+               "ReLU gradient is 0 and the Leaky one alpha times the back-propagated error. The (1 + alpha) factor "
+               "appears only together with the L1-like term (t - y) C alpha (2H(x2) - 1) x1, which cancels it on "
+               "active units"),
+        seed_claim(S, "keras_loss_is_half_squared_error", "the loss the article derives with, 1/2 (t - y)^2 summed "
+               "over the outputs, is the loss its Keras model compiles with, mean_squared_error (10 outputs)",
+               "symbolic gradients of both losses with respect to the outputs (K = 10), exact at a point",
+               _keras_mse, "model.compile(loss='mean_squared_error') / L_{mse} &= \\frac{1}{2}(t-y)^2\\\\",
+               expected=False, correction="Keras's mean_squared_error is mean_k (t_k - y_k)^2 (no 1/2, averaged "
+               "over the {{outputs}} outputs): its gradient is {{ratio}} times the derivation's y - t. The comparisons "
+               "of the article scale by that common factor and are unaffected"),
     ]
+
+
+FIXED = ("the residual t - y and the input x1 held fixed while the activation changes, as the article derives "
+         "(with the same weights the output moves too, which adds a term; see same_weights_max_difference)")
+
+
+def _with_same_weights(ev):
+    """The fixed-residual evidence, with the size of the extra term when the weights are the same."""
+    return {**ev, "same_weights_max_difference": _change_AB_same_weights()["max_abs_error"]}
+
+
+def _d_has_no_activation_derivative():
+    f, C, D, x2, t = sp.Function("f"), *sp.symbols("C D x_2 t", real=True)
+    d = sp.diff((t - (C * f(x2) + D)) ** 2 / 2, D)
+    ev = {"holds": not d.has(sp.Derivative), "dL_dD": d}
+    if d.has(sp.Derivative):
+        ev["counterexample"] = {"dL_dD": str(d)}
+    return ev
+
+
+def _keras_mse():
+    K = 10
+    ts, ys = sp.symbols(f"t_1:{K + 1}", real=True), sp.symbols(f"y_1:{K + 1}", real=True)
+    half = sum((a - b) ** 2 for a, b in zip(ts, ys)) / 2
+    keras = sum((a - b) ** 2 for a, b in zip(ts, ys)) / K
+    ratio = sp.cancel(sp.diff(keras, ys[0]) / sp.diff(half, ys[0]))
+    at = {ts[0]: 1, ys[0]: sp.Rational(1, 4)}
+    ev = {"holds": ratio == 1, "outputs": K, "ratio": float(ratio), "gradient_half_squared": float(sp.diff(half, ys[0]).subs(at)),
+          "gradient_keras_mse": float(sp.diff(keras, ys[0]).subs(at))}
+    if ratio != 1:
+        ev["counterexample"] = {"t_1": 1, "y_1": 0.25, "derivation": ev["gradient_half_squared"],
+                                "keras": ev["gradient_keras_mse"]}
+    return ev
 
 
 def _change_AB_same_weights():
