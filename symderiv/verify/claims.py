@@ -90,7 +90,7 @@ def run_claim(claim: Claim) -> Result:
         return Result(claim, "failed", {"error": "refuted without a counterexample", **evidence})
     try:
         claim = dataclasses.replace(claim, statement=fill(claim.statement, evidence),
-                                    correction=fill(claim.correction, evidence))
+                                    correction=fill(claim.correction, evidence), reading=fill(claim.reading, evidence))
     except (KeyError, ValueError, TypeError) as exc:
         return Result(claim, "failed", {"error": f"statement not formattable from evidence: {exc}", **evidence})
     status = (claim.qualifier or "verified") if holds else "refuted"

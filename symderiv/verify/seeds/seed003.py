@@ -11,6 +11,7 @@ import numpy as np
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative
+from symderiv.catalog.references import records
 from symderiv.symbols import x
 from symderiv.verify.numeric import DPS, branch, check_limit, one_sided
 from symderiv.verify.evidence import all_of, check_equal, mc_agrees, refute_at, seed_claim
@@ -36,11 +37,17 @@ def _sigmoid(g):
     def range_claim():
         crit = sp.solve(sp.diff(d, x), x)
         top = sp.simplify(d.subs(x, 0))
-        ev = {"holds": top == 1, "critical_points": crit, "supremum": top,
-              "limits_at_inf": [sp.limit(d, x, sp.oo), sp.limit(d, x, -sp.oo)]}
+        ends = [sp.limit(d, x, sp.oo), sp.limit(d, x, -sp.oo)]
+        ev = {"holds": crit == [0] and top == sp.Rational(1, 4) and ends == [0, 0], "critical_points": crit,
+              "supremum": top, "limits_at_inf": ends}
         if not ev["holds"]:
-            ev["counterexample"] = {"value_never_attained": 0.5, "supremum_of_derivative": float(top)}
+            ev["counterexample"] = {"critical_points": crit, "supremum": top}
         return ev
+
+    def _second_factor():
+        first = d.subs(x, 0)                             # d sigma(u)/du at u = w.x + b = 0
+        second = sp.diff(w1 * x1 + b, w1).subs(x1, 2)    # d(w.x + b)/dw = x
+        return refute_at(second, first, {}, "second_factor", "sigmoid_derivative")
 
     def between():
         return {"holds": bool(d.is_positive) and sp.simplify(d.subs(x, 0)) < 1, "positive": bool(d.is_positive),
@@ -71,11 +78,18 @@ def _sigmoid(g):
                 "derivative_at": at, "limits": [e["limit"] for e in lim]}
 
     return [
-        seed_claim(S, "sigmoid.gradient_range", "the sigmoid's derivative has range 0 to 1", "symbolic: the "
-                   "only critical point of sigma' is 0, with sigma'(0) = 1/4; limits 0 at +-inf",
-                   range_claim, "The 2nd word is simply a sigmoid derivative, which has a scope of 0 to 1.",
-                   expected=False, correction="sigma'(z) = sigma(z)(1 - sigma(z)) takes exactly the values "
-                   "(0, 1/4]; the maximum 1/4 is at z = 0"),
+        seed_claim(S, "sigmoid.gradient_range", "the sigmoid's derivative takes values between 0 and 1: its values "
+                   "are (0, 1/4], the maximum {{supremum}} at z = 0", "symbolic: the only critical point of sigma' "
+                   "is 0, with sigma'(0) = 1/4; limits 0 at +-inf", range_claim,
+                   "which has a scope of 0 to 1.", qualifier="ambiguous",
+                   reading="'a range of 0 to 1' read as 'lies between 0 and 1' (true, loose by a factor 4); read as "
+                   "'takes every value in (0, 1)' it is wrong: the values are (0, 1/4]"),
+        seed_claim(S, "chain.second_factor", "in d sigma(w.x + b)/dw = [d sigma(w.x + b)/d(w.x + b)] [d(w.x + b)/dw] "
+                   "the second factor is the sigmoid derivative", "exact values of both factors at w.x + b = 0, "
+                   "x = 2 (one weight)", _second_factor,
+                   "The 2nd word is simply a sigmoid derivative", expected=False,
+                   correction="the first factor is the sigmoid derivative sigma'(w.x + b) (at most 1/4); the second, "
+                   "d(w.x + b)/dw, is the input x"),
         seed_claim(S, "sigmoid.gradient_between_0_and_1", "interpreted as a bound: 0 < sigma'(z) < 1 for all z "
                    "(true, but loose by a factor 4)", "symbolic: positivity and the maximum", between,
                    "This gradient has a worth ranging from 0 to 1."),
@@ -256,7 +270,15 @@ def _leaky(g):
             ev["counterexample"] = {"law": "U(0, 1)", "mean": float(mean), "std": float(std)}
         return ev
 
+    prelu = g("prelu")
     return [
+        seed_claim(S, "prelu.slope_learned", "PReLU's negative slope is learned during training: it gets a gradient, "
+                   "d prelu/d alpha = x for x < 0", "symbolic derivative with respect to the catalog's learnable "
+                   "weight, exact at 3 points", lambda: _prelu_learned(prelu),
+                   "not randomly sampling the antagonistic slope $\\alpha$ but turning it into a hyperparameter, "
+                   "which is learned by the web during training", qualifier="ambiguous",
+                   reading="'hyperparameter' read as 'parameter': the sentence itself says the slope is learned "
+                   "during training, which a hyperparameter is not"),
         seed_claim(S, "leaky_relu.gradient_negative", "the leaky ReLU's gradient for x < 0 is alpha e^x",
                    "exact value at x = -1, alpha = 1/100, against the catalog derivative",
                    lambda: refute_at(a * sp.exp(x), branch(derivative(leaky), x, -1), {x: -1, a: sp.Rational(1, 100)},
@@ -272,6 +294,28 @@ def _leaky(g):
                    "1 is U(-sqrt 3, sqrt 3) and would give negative slopes. RReLU draws the slope from U(l, u), "
                    "0 <= l < u <= 1 (PyTorch: U(1/8, 1/3))"),
     ]
+
+
+def _alpha_default(elu):
+    recs = records().get("entries", {}).get("elu", {})
+    torch_d = recs["torch"][0]["params"]["alpha"]
+    jax_d = recs["jax"][0]["params"]["alpha"] if "jax" in recs else torch_d
+    cat = elu.param("alpha").default
+    ev = {"holds": cat == torch_d == jax_d == 1.0, "catalog_default": cat, "torch_default": torch_d, "jax_default": jax_d}
+    if not ev["holds"]:
+        ev["counterexample"] = {"catalog": cat, "torch": torch_d, "jax": jax_d}
+    return ev
+
+
+def _prelu_learned(prelu):
+    """PReLU's slope gets a gradient (it is learned): d prelu/d weight = x for x < 0, and the catalog marks it."""
+    wt = prelu.param("weight")
+    d = sp.diff(prelu.expr, wt.symbol)
+    at = {str(v): d.subs(x, v) for v in (-2, -sp.Rational(1, 2), 1)}
+    ev = {"holds": wt.learnable and at["-2"] == -2, "d_prelu_d_weight": at, "learnable": wt.learnable}
+    if not ev["holds"]:
+        ev["counterexample"] = at
+    return ev
 
 
 # ----- ELU -----
@@ -306,6 +350,10 @@ def _elu(g):
         seed_claim(S, "elu.gradient", "elu (x for x > 0, alpha(e^x - 1) for x <= 0) has gradient 1 for x > 0 and "
                    "alpha e^x for x < 0", "symbolic against the catalog entry and derivative", gradient,
                    r"The gradient of the usability is 1 for $ x \gt 0 $ while it is $ \alpha * e^x $ for $ x \lt 0 $."),
+        seed_claim(S, "elu.alpha_usually_1", "ELU's alpha is usually 1: the catalog's default is {{catalog_default}}, "
+                   "PyTorch's {{torch_default}} and JAX's {{jax_default}} (recorded)", "the catalog default against "
+                   "the measured reference records", lambda: _alpha_default(elu),
+                   r"\alpha is simply a hyperparameter that is usually chosen to beryllium 1."),
         seed_claim(S, "elu.saturation", "elu(x) -> -alpha as x -> -inf", "symbolic limit; mpmath value at -1e12",
                    saturates, r"The usability saturates for antagonistic values to a worth of $ - \alpha $."),
         seed_claim(S, "elu.mean_activation", "interpreted: ELU's negative values bring the mean activation "
@@ -323,8 +371,6 @@ def formulas(catalog):
     leaky = catalog.get("leaky_relu")
     alpha = sp.Symbol("alpha", positive=True)
     return {
-        "seed003.sigmoid.gradient_range": sp.Contains(sp.Derivative(sp.Function("sigma")(x), x),
-                                                      sp.Interval.Lopen(0, sp.Rational(1, 4)), evaluate=False),
         "seed003.product50.never_above_1e-18": sp.Eq(
             sp.Symbol("p"), sp.lowergamma(N_FACTORS, sp.Mul(18, sp.log(10), evaluate=False), evaluate=False)
             / sp.gamma(N_FACTORS, evaluate=False)),
