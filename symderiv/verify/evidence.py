@@ -70,9 +70,9 @@ def check_zero(expr, symbols, points=None, tol=TOL, simplify=True):
     return ev
 
 
-def check_equal(lhs, rhs, symbols, points=None):
+def check_equal(lhs, rhs, symbols, points=None, simplify=True):
     """lhs == rhs identically (see `check_zero`)."""
-    return check_zero(sp.sympify(lhs) - sp.sympify(rhs), symbols, points)
+    return check_zero(sp.sympify(lhs) - sp.sympify(rhs), symbols, points, simplify=simplify)
 
 
 def refute_at(claimed, correct, at, label_claimed="claimed", label_correct="correct"):

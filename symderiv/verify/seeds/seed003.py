@@ -69,7 +69,7 @@ def _sigmoid(g):
         factors = (vals[-1] - t)
         for k in (2, 1, 0):
             factors *= d.subs(x, ws[k] * vals[k] + bs[k]) * ws[k]
-        return check_equal(sp.diff(loss, a), factors, [a, t, *ws, *bs])
+        return check_equal(sp.diff(loss, a), factors, [a, t, *ws, *bs], simplify=False)
 
     def saturation():
         at = {v: float(d.subs(x, v)) for v in (-10, 10)}
@@ -99,7 +99,7 @@ def _sigmoid(g):
                    r"+ b))}{\partial (\omega^Tx + b)}*\frac{\partial (\omega^Tx + b)}{\partial \omega} $$"),
         seed_claim(S, "chain.neuron_a", "for a chain of sigmoid neurons a -> b -> c -> d and L = (d - t)^2/2, "
                    "dL/da = dL/dd * dd/dc * dc/db * db/da, each factor containing one sigmoid derivative",
-                   "symbolic: diff of the composite against the product", neuron_chain,
+                   "numeric: diff of the composite against the product at 12 seeded points, 40 digits", neuron_chain,
                    r"$$ \frac{\partial L}{\partial a} = \frac{\partial L}{\partial d} * \frac{\partial d}{\partial "
                    r"c} * \frac{\partial c}{\partial b} * \frac{\partial b}{\partial a}"),
         seed_claim(S, "sigmoid.saturation", "sigma' is almost 0 for very high or very low pre-activations "
@@ -127,9 +127,10 @@ def _product_of_uniforms(load_sigmoid):
         p = exact_tail(THRESHOLD)
         mc = mc_agrees(above.mean(), p, np.sqrt(float(p) * (1 - float(p)) / MC_N), MC_N, MC_SEED)
         first = int(np.argmax(above))
-        ev = {"holds": not above.any() and p == 0, "p_exact_gammainc": float(p),
+        ev = {"holds": not above.any() and p == 0, "p_exact_gammainc": float(p), "one_attempt_in": 1 / float(p),
+              "median_product": float(_median_product()),
               "p_at_least_1e-17": float(exact_tail(sp.Rational(1, 10**17))), "monte_carlo": mc,
-              "mean_of_product_2^-50": 2.0 ** -N_FACTORS,
+              "mean_of_product": 2.0 ** -N_FACTORS,
               "p_none_in_10_attempts": float((1 - p) ** 10)}
         if above.any():
             ev["counterexample"] = {"numpy_seed": MC_SEED, "draw": first, "product": float(prods[first])}
@@ -155,12 +156,15 @@ def _product_of_uniforms(load_sigmoid):
         rng = np.random.default_rng(MC_SEED)
         f = sp.lambdify(x, d, "numpy")
         largest = float(np.prod(f(rng.uniform(-0.01, 0.01, (1000, N_FACTORS))), axis=1).max())
-        return {"holds": sp.simplify(d.subs(x, 0)) == sp.Rational(1, 4) and largest <= float(bound),
-                "bound_4^-50": float(bound), "largest_product_near_0": largest, "numpy_seed": MC_SEED}
+        ev = {"holds": sp.simplify(d.subs(x, 0)) == sp.Rational(1, 4) and largest <= float(bound),
+              "bound": float(bound), "largest_product_near_0": largest, "numpy_seed": MC_SEED}
+        if not ev["holds"]:
+            ev["counterexample"] = {"largest_product_near_0": largest, "bound": float(bound)}
+        return ev
 
     quote = "Despite repeated attempts, I could ne'er get a worth of bid much than $10^{-18}$."
     return [
-        seed_claim(S, "product50.sigmoid_bound", "a product of 50 sigmoid derivatives is at most (1/4)^50 = 7.9e-31 "
+        seed_claim(S, "product50.sigmoid_bound", "a product of 50 sigmoid derivatives is at most (1/4)^50 = {{bound:.2g}} "
                    "(each factor is at most sigma'(0) = 1/4), far below the seed's uniform-number model",
                    "symbolic maximum; numeric products of 50 factors at 1000 seeded points near 0",
                    sigmoid_product_bound, "Then the gradient look of A has a merchandise of 50 sigmoid gradients "
@@ -169,12 +173,11 @@ def _product_of_uniforms(load_sigmoid):
                    "1e-18", "exact: -log(product) ~ Gamma(50, 1), P = regularized lower gamma P(50, 18 ln 10) "
                    "(mpmath, 40 digits); Monte Carlo, 100000 products (numpy seed 3), 5 standard errors", never_above,
                    quote, expected=False,
-                   correction=f"P(product > 1e-18) = P(50, 18 ln 10) = {float(exact_tail(THRESHOLD)):.4f} (about one "
-                   f"attempt in {1 / float(exact_tail(THRESHOLD)):.0f}); the median product is "
-                   f"{float(_median_product()):.2g} and the mean 2^-50 = {2.0 ** -N_FACTORS:.2g}: the product is "
-                   "usually, not always, below 1e-18"),
+                   correction="P(product > 1e-18) = P(50, 18 ln 10) = {{p_exact_gammainc:.4f}} (about one attempt in "
+                   "{{one_attempt_in:.0f}}); the median product is {{median_product:.2g}} and the mean 2^-50 = "
+                   "{{mean_of_product:.2g}}: the product is usually, not always, below 1e-18"),
         seed_claim(S, "product50.typically_tiny", "interpreted as 'typically': the median of the product of 50 "
-                   "U(0,1) numbers is exp(-m) with m the median of Gamma(50, 1), about 2.7e-22 < 1e-18, and "
+                   "U(0,1) numbers is exp(-m) with m the median of Gamma(50, 1), {{median_exact:.2g}} < 1e-18, and "
                    "P(product <= 1e-18) > 0.85", "mpmath root of P(50, m) = 1/2; Monte Carlo median (100000 "
                    "products, |log error| < 0.1)", typical,
                    "Let america randomly sample 50 numbers from 0 to 1, and past multiply them altogether."),
@@ -290,7 +293,7 @@ def _leaky(g):
                    "deviation 1, consistent with alpha ~ U(0, 1)", "symbolic moments of U(0, 1)",
                    uniform_mean_std, "wherever the antagonistic slope is randomly chosen from a azygous "
                    "distribution pinch mean 0 and modular deviation 1. / \\alpha \\sim U(0,1)", expected=False,
-                   correction="U(0, 1) has mean 1/2 and std 1/sqrt(12) = 0.289; a uniform law with mean 0 and std "
+                   correction="U(0, 1) has mean 1/2 and std 1/sqrt(12) = {{std_U01:.3f}}; a uniform law with mean 0 and std "
                    "1 is U(-sqrt 3, sqrt 3) and would give negative slopes. RReLU draws the slope from U(l, u), "
                    "0 <= l < u <= 1 (PyTorch: U(1/8, 1/3))"),
     ]
@@ -357,7 +360,7 @@ def _elu(g):
         seed_claim(S, "elu.saturation", "elu(x) -> -alpha as x -> -inf", "symbolic limit; mpmath value at -1e12",
                    saturates, r"The usability saturates for antagonistic values to a worth of $ - \alpha $."),
         seed_claim(S, "elu.mean_activation", "interpreted: ELU's negative values bring the mean activation "
-                   "closer to 0 than ReLU's (z ~ N(0, 1), alpha = 1: 0.160 vs 0.399), though not to 0",
+                   "closer to 0 than ReLU's (z ~ N(0, 1), alpha = 1: {{mean_elu_N01:.3f}} vs {{mean_relu_N01:.3f}}), though not to 0",
                    "mpmath quadrature, 40 digits", mean_closer_to_zero,
                    "Since, the usability does person a region of antagonistic values, we nary longer person the "
                    "problem of non-zero centered activations causing erratic training."),

@@ -309,7 +309,7 @@ def _relu_properties(g):
         for wv in (1.5, 0.5):
             out[wv] = relu_chain_slope(wv, depth)
         holds = all(1e-3 < abs(v) < 1e3 for v in out.values())
-        ev = {"holds": holds, "depth": depth, "dy_dx_weight_1.5": out[1.5], "dy_dx_weight_0.5": out[0.5]}
+        ev = {"holds": holds, "depth": depth, "dy_dx_weight_1_5": out[1.5], "dy_dx_weight_0_5": out[0.5]}
         if not holds:
             ev["counterexample"] = {"chain": "a_l = relu(w a_(l-1)), a_0 = x = 1, 30 layers",
                                     "w_1.5": out[1.5], "w_0.5": out[0.5]}
@@ -336,12 +336,20 @@ def _relu_properties(g):
                       leaky_relu=check_identity(leaky_case.subs(z, x), leaky.expr.subs(leaky.defaults()), x))
 
     def dead_units():
-        big = [_dead_fraction(0.07, seed) for seed in range(6)]
-        small = [_dead_fraction(0.02, seed) for seed in range(6)]
-        holds = min(big) >= 0.4 and max(small) == 0 and all(np.isfinite(big + small))
-        return {"holds": bool(holds), "dead_fraction_lr_0.07": big, "dead_fraction_lr_0.02": small,
-                "setup": "256 N(0, I_10) inputs, 200 ReLU units (He init), y = sin(x_1) + x_2^2/2, 30 full-batch "
-                         "GD steps on mean squared error; dead = inactive on every input; numpy seeds 0-5"}
+        """Dead fraction over a grid of learning rates and 6 seeds: the range where the seed's 40% holds."""
+        grid = {lr: [_dead_fraction(lr, seed) for seed in range(6)] for lr in DEAD_LRS}
+        med = {lr: float(np.median(v)) for lr, v in grid.items()}
+        reach = {lr: int(sum(f >= 0.4 for f in v)) for lr, v in grid.items()}
+        high = [lr for lr in DEAD_LRS if lr >= 0.08]
+        holds = all(med[lr] >= 0.4 for lr in high) and max(grid[DEAD_LRS[0]]) == 0
+        ev = {"holds": bool(holds), "dead_fraction": {str(k): v for k, v in grid.items()},
+              **{f"median_lr_{str(lr).replace('.', '_')}": med[lr] for lr in DEAD_LRS},
+              **{f"seeds_40_lr_{str(lr).replace('.', '_')}": reach[lr] for lr in DEAD_LRS},
+              "setup": "256 N(0, I_10) inputs, 200 ReLU units (He init), y = sin(x_1) + x_2^2/2, 30 full-batch "
+                       "GD steps on mean squared error; dead = inactive on every input; numpy seeds 0-5"}
+        if not holds:
+            ev["counterexample"] = {"medians": {str(k): v for k, v in med.items()}}
+        return ev
 
     def maxout_parameters():
         n = 3
@@ -357,8 +365,11 @@ def _relu_properties(g):
 
     return [
         seed_claim(S, "relu.dead_units_learning_rate", "with a learning rate set too large, 40% or more of the ReLU "
-                   "units can die (be inactive on every input); a smaller rate avoids it", "experiment: 6 seeded "
-                   "runs at learning rate 0.07 and at 0.02", dead_units,
+                   "units can die (be inactive on every input); a smaller rate avoids it: at learning rate 0.05 no "
+                   "unit dies on any of 6 seeds; from 0.08 the median dead fraction is at least 40% ({{median_lr_0_08:.2f}} "
+                   "at 0.08, {{median_lr_0_1:.2f}} at 0.1); in between it depends on the seed ({{seeds_40_lr_0_06}} of 6 "
+                   "seeds reach 40% at 0.06, {{seeds_40_lr_0_07}} at 0.07)", "experiment: 6 seeded runs at each "
+                   "learning rate of 0.05, 0.06, 0.07, 0.08, 0.1", dead_units,
                    "如果 Learning Rate 恰好设置得比较大，有可能造成 40% 以上的“死神经元”，适当减小 Learning Rate "
                    "能够在一定程度上减少“死神经元”。"),
         seed_claim(S, "maxout.parameter_count", "a maxout unit with two pieces has twice the parameters of a ReLU "
@@ -374,8 +385,8 @@ def _relu_properties(g):
                    "problems", "float64 central difference of a 30-layer scalar ReLU chain at x = 1",
                    no_vanish_explode, "Efficient gradient propagation: No vanishing or exploding gradient problems.",
                    expected=False, correction="relu' = 1 on active units, so the activation itself does not "
-                   "shrink gradients there; the weights still make them explode (w = 1.5: 1.9e5 after 30 layers) "
-                   "or vanish (w = 0.5: 9.3e-10), and inactive units pass no gradient"),
+                   "shrink gradients there; the weights still make them explode (w = 1.5: {{dy_dx_weight_1_5:.2g}} after "
+                   "30 layers) or vanish (w = 0.5: {{dy_dx_weight_0_5:.2g}}), and inactive units pass no gradient"),
         seed_claim(S, "relu.scale_invariance", "max(0, alpha x) = alpha max(0, x) for every alpha >= 0 and x",
                    "symbolic by cases (alpha = 0; alpha > 0 with x > 0, x < 0, x = 0); the evidence also shows it "
                    "fails at alpha = -1", scale_nonnegative,
@@ -390,6 +401,9 @@ def _relu_properties(g):
                    maxout_special, "Notice that both ReLU and Leaky ReLU are a special case of this form (for "
                    "example, for ReLU we have $(w_1, b_1 = 0)$)"),
     ]
+
+
+DEAD_LRS = (0.05, 0.06, 0.07, 0.08, 0.1)
 
 
 def _dead_fraction(lr, seed, steps=30, n=256, d=10, hidden=200):
@@ -436,12 +450,12 @@ def _softmax(g):
         catalog_J = sp.Rational(1, m) * sum(
             ce.expr.subs({**{ys[j]: (theta[j].T * xv)[0] for j in range(3)},
                           **{ts[j]: ind(yi, j) for j in range(3)}}) for xv, yi in samples)
-        parts = {"likelihood": check_equal(-sp.log(lik) / m, J, syms),
-                 "catalog_cross_entropy": check_equal(catalog_J, J, syms)}
+        parts = {"likelihood": check_equal(-sp.log(lik) / m, J, syms, simplify=False),
+                 "catalog_cross_entropy": check_equal(catalog_J, J, syms, simplify=False)}
         for j in range(3):
             grad = -sp.Rational(1, m) * sum((xv * (ind(yi, j) - probs(xv)[j]) for xv, yi in samples), sp.zeros(2, 1))
             for c in range(2):
-                parts[f"dJ_dtheta_{j + 1}{c + 1}"] = check_equal(sp.diff(J, theta[j][c]), grad[c], syms)
+                parts[f"dJ_dtheta_{j + 1}{c + 1}"] = check_equal(sp.diff(J, theta[j][c]), grad[c], syms, simplify=False)
         return all_of(**parts)
 
     return [
@@ -452,7 +466,7 @@ def _softmax(g):
         seed_claim(S, "softmax.multinomial_loss", "-(1/m) log of the multinomial likelihood is J(theta) = -(1/m) "
                    "sum_i sum_j 1{y_i = j} log softmax_j, equal to the catalog's cross_entropy, with gradient "
                    "dJ/dtheta_j = -(1/m) sum_i x_i (1{y_i = j} - p_j(x_i)) (K = 3, m = 2, 2 features)",
-                   "symbolic, each component", multinomial,
+                   "numeric at 12 seeded points, 40 digits, each component", multinomial,
                    r"$$J(\theta) = -\frac{1}{m} \sum_{i=1}^m \left(\sum_{j=1}^k \left(1\{y^{(i)} = j\} \right) "
                    r"\log \frac{\exp(\theta_j^T x^{(i)})}{\sum_{j=1}^k \exp(\theta_j^T x^{(i)})} \right)$$"),
     ]
