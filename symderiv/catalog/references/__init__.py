@@ -21,7 +21,11 @@ import sympy as sp
 PATH = Path(__file__).with_name("records.json")
 N_RANDOM = 12                 # seeded random points per setting
 EXTREMES = (-50.0, -12.0, 12.0, 50.0)
-OTHER = lambda default: round(1.5 * default + 0.1, 6)   # the second parameter setting, from the default
+
+
+def OTHER(default: float) -> float:
+    """The second parameter setting recorded, from the library's default (1.5 d + 0.1)."""
+    return round(1.5 * default + 0.1, 6)
 
 
 @lru_cache(maxsize=None)
