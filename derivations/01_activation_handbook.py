@@ -3,8 +3,10 @@
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative, output_form
+from symderiv.catalog.references import records
 from symderiv.lecture import figures
 from symderiv.lecture.blocks import (B, ClaimRef, Document, E, Figure, P, Plot, S, Series, Table, Url)
+from symderiv.verify.numeric import one_sided
 
 TITLE = "Activation functions: a handbook"
 SEEDS = ("000_c3a709bf01eb5bcf.txt", "001_10d942a10df8e8ce.txt", "002_f9dacf9c81433969.txt",
@@ -41,14 +43,28 @@ def _entry_items(entry):
                        sp.Eq(sp.Derivative(F, entry.var), form.subs(sp.Symbol("f"), F), evaluate=False), "."))
     if entry.symbolic_params:
         items.append(B(*[(sym, text) for sym, text in _params(entry)]))
-    for k in entry.kinks:
-        var = k.wrt if k.wrt is not None else entry.var
-        items.append(P("At ", sp.Eq(var, k.at, evaluate=False), " the derivative is not defined; the value used is ",
-                       k.value, " (", k.why, ")."))
+    items += [_kink_sentence(entry, k) for k in entry.kinks]
     items += _claim_lines(entry)
     if not entry.is_vector and len(entry.variables) == 1:
         items.append(_plot(entry))
     return items
+
+
+def _kink_sentence(entry, k):
+    """What the one-sided derivatives are at the kink (default parameters), then the value used."""
+    var = k.wrt if k.wrt is not None else entry.var
+    subs = {**entry.defaults(), **({v: 0 for v in entry.variables if v != var} if k.wrt is not None else {})}
+    at = sp.sympify(k.at).subs(subs)
+    left, right = one_sided(sp.diff(entry.expr, var).subs(subs), var, at)
+    if entry.expr.has(sp.Float):       # float constants (SELU): 10 digits, not SymPy's exact rational of them
+        left, right = sp.Float(left, 10), sp.Float(right, 10)
+    where = ("At ", sp.Eq(var, k.at, evaluate=False))
+    if sp.simplify(left - right) != 0:
+        head = (" the one-sided derivatives are ", left, " and ", right, ", so the derivative is not defined there")
+    else:
+        head = (" both one-sided derivatives are ", left, " at the default parameters (other parameter values "
+                "make them differ)")
+    return P(*where, *head, "; the value used is ", k.value, " (", k.why, ").")
 
 
 def _claim_lines(entry):
@@ -61,7 +77,13 @@ def _claim_lines(entry):
     for k in entry.kinks:
         var = k.wrt if k.wrt is not None else entry.var
         lines.append((f"{entry.name}.kink.{var}={k.at}",
-                      f"the value at {var} = {k.at} is exact and lies between the one-sided derivatives"))
+                      f"the value at {var} = {k.at} lies between the one-sided derivatives"))
+    for lib, name in (("torch", "PyTorch"), ("jax", "JAX")):
+        if lib in records().get("entries", {}).get(entry.name, {}):
+            lines.append((f"{entry.name}.reference.{lib}.forward", f"values as {name} computes them (recorded)"))
+            lines.append((f"{entry.name}.reference.{lib}.gradient", f"gradients as {name} computes them"))
+            if entry.kinks and len(entry.variables) == 1:
+                lines.append((f"{entry.name}.reference.{lib}.kinks", f"kink values as {name} computes them"))
     if output_form(entry) is not None:
         lines.append((f"{entry.name}.derivative.output_form", "the output form, proved by SymPy"))
     return [ClaimRef(i, brief=True, label=label) for i, label in lines]
@@ -119,7 +141,9 @@ def document(catalog):
         P("Each activation below is one entry of the symderiv catalog: a SymPy expression with named "
           "parameters (PyTorch's names and defaults). Every formula is printed from that expression; "
           "every derivative was computed by SymPy and checked against a 40-digit mpmath reference and "
-          "float64 central differences. The coloured line under each entry is the result of that check "
+          "float64 central differences; definitions, defaults, constants, gradients and kink values are compared "
+          "with what PyTorch and JAX compute (records measured with both libraries and shipped with symderiv). "
+          "The coloured line under each entry is the result of that check "
           "in the build that produced this document."),
         P("Where a function has a kink (a point where its derivative jumps), the derivative there is a "
           "convention. Libraries agree on most of them but not all, and the source documents use "
@@ -144,7 +168,8 @@ def document(catalog):
           "ReLU is cheap, does not saturate for positive inputs and gives sparse activations; but a unit "
           "whose input is negative for every example gets no gradient and may never recover (dying ReLU), "
           "and its outputs are not zero-centred.",
-          ("Leaky ReLU keeps a small slope for negative inputs (0.01 by default); randomized leaky ReLU "
+          ("Leaky ReLU keeps a small slope for negative inputs (", catalog.get("leaky_relu").param("negative_slope")
+           .sym_default, " by default); randomized leaky ReLU "
            "draws the slope from U(l, u) in training and uses (l + u)/2 at test time; the RReLU paper "
            "reports that a fixed slope of ", sp.Rational(2, 11), " (1/5.5) beats 0.01. PReLU learns the slope."),
           ("ELU saturates smoothly to -alpha, pushes mean activations towards 0, and for z < 0 its "

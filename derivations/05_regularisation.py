@@ -45,9 +45,10 @@ def _penalties(catalog):
         E((sp.Symbol("w_{L1}'"), step["l1"]), (sp.Symbol("w_{L2}'"), l2_step)),
         P("So L2 shrinks every weight by the constant factor ", 1 - 2 * alpha * lam, " before the usual step "
           "(weight decay; Keras's L2 has no factor 1/2, hence the 2). L1 subtracts the constant ", alpha * lam,
-          " from positive weights and adds it to negative ones, which pushes small weights to exactly zero "
-          "(sparsity). The slides write the L1 step with a plus-or-minus sign; read with the upper sign for a "
-          "positive weight it would move the weight away from zero."),
+          " from positive weights and adds it to negative ones, which pulls every weight towards zero; exact "
+          "zeros come from the minimiser of the penalised cost (or a proximal step that clips at 0), while plain "
+          "subgradient steps oscillate around 0. The slides write the L1 step with a plus-or-minus sign: read as "
+          "minus the sign of the weight, it is this gradient step (the reading the claim below takes)."),
         ClaimRef("seed002.l1.update_sign"),
         ClaimRef("seed002.l1.update_corrected"),
         ClaimRef("seed002.l2.update"),
@@ -115,7 +116,7 @@ def _dropout(catalog):
         ClaimBox(Claim("dropout.source_expectation", "E[m x] = (1 - p) x, the source's inference output",
                        "symbolic expectation over m ~ Bernoulli(1 - p)",
                        lambda: equal(e_seed, seed.extra["inference_expr"]), source=SEED,
-                       quote="multiply the the activations by 1-p to reduce the strength")),
+                       quote="multiply the the activations by $1-p$ to reduce the strength")),
         ClaimBox(Claim("dropout.inverted_expectation", "E[m x/(1 - p)] = x: inverted dropout preserves the expectation",
                        "symbolic expectation over m ~ Bernoulli(1 - p)",
                        lambda: equal(e_inv, inv.extra["inference_expr"]))),

@@ -73,10 +73,14 @@ def _saturating(catalog):
                  data={"norm": table})
     first = {n: table[1][i + 1] for i, n in enumerate(DEPTH_ACTS)}
     sig = catalog.get("sigmoid")
+    cdf = _product_cdf()
+    at18 = next(r for r in cdf[1:] if abs(r[0] + 18) < 1e-9)
+    exceed = {"exact": sp.Float(1 - at18[2], 3), "simulated": sp.Float(1 - at18[1], 3)}
     return S(
         "Saturating activations",
-        P("For a chain of single neurons, ", sp.Eq(sp.Symbol("z_l"), chain.forward[3][1], evaluate=False),
-          " and so on, the delta recursion (see the backpropagation notes) gives for three sigmoid layers"),
+        P("For a chain of single neurons, ", sp.Eq(*chain.forward[3], evaluate=False),
+          " and so on (", sp.Eq(sp.Symbol("z_l"), sp.Symbol("w_l") * sp.Symbol("a_{l-1}") + sp.Symbol("b_l"),
+                                evaluate=False), "), the delta recursion (see the backpropagation notes) gives for three sigmoid layers"),
         E(*[(d, e.xreplace(nice)) for d, e in chain.backward],
           (sp.Derivative(J, chain.w[0]), chain.expanded(chain.w[0]).xreplace(nice))),
         P("with ", sp.Eq(sp.Symbol("f'_l"), chain.forward[2][1].subs(chain.a[0], sp.Symbol("a_l")), evaluate=False),
@@ -95,18 +99,20 @@ def _saturating(catalog):
                                 xlabel=("decimal logarithm of the product",), ylabel=("fraction of products below",),
                                 legend="north west"),),
                ("Distribution of the decimal logarithm of a product p of 50 numbers drawn uniformly from (0, 1). "
-                "The source's bound, ", sp.Float(1e-18, 2),
-                ", is exceeded by about one product in nine."), data={"cdf": _product_cdf()}),
+                "The source's bound, ", sp.Float(1e-18, 2), ", is exceeded by a fraction ", exceed["exact"],
+                " of the products (simulated: ", exceed["simulated"], ")."), data={"cdf": cdf}),
         P("Figure ", Ref("depth"), " measures the effect in a wide network. The sigmoid's gradient vanishes "
           "fastest; tanh, whose derivative is 1 at 0, and ELU lose far less; ReLU and Leaky ReLU halve the "
           "squared norm per layer under Xavier weights (He weights would keep it; see the initialisation notes)."),
         fig,
         ClaimBox(Claim("depth.sigmoid_vanishes",
-                       "in the simulation the sigmoid network's first-layer gradient is below 1e-20 of its last layer's",
-                       "measured: the figure's data", lambda: _below(first["sigmoid"], 1e-20))),
+                       "in the simulation the sigmoid network's first-layer gradient is {{value:.2g}} of its last "
+                       "layer's, below {{bound:g}}", "measured: the figure's data",
+                       lambda: _below(first["sigmoid"], 1e-20))),
         ClaimBox(Claim("depth.tanh_keeps_more",
-                       "in the simulation tanh keeps more than 1000 times the sigmoid's first-layer gradient",
-                       "measured: the figure's data", lambda: _below(first["sigmoid"] * 1000, first["tanh"]))),
+                       "in the simulation tanh keeps {{ratio:.2g}} times the sigmoid's first-layer gradient "
+                       "(more than {{required:g}} times)", "measured: the figure's data",
+                       lambda: _ratio_above(first["tanh"], first["sigmoid"], 1000))),
     )
 
 
@@ -114,6 +120,14 @@ def _below(value, bound):
     ev = {"holds": value < bound, "value": value, "bound": bound}
     if value >= bound:
         ev["counterexample"] = {"value": value, "bound": bound}
+    return ev
+
+
+def _ratio_above(larger, smaller, required):
+    ratio = larger / smaller
+    ev = {"holds": ratio > required, "ratio": ratio, "required": required, "numerator": larger, "denominator": smaller}
+    if ratio <= required:
+        ev["counterexample"] = {"ratio": ratio, "required": required}
     return ev
 
 
@@ -150,8 +164,9 @@ def _dying(catalog):
         ClaimRef("seed003.relu.dying"),
         ClaimRef("seed004.relu.no_vanishing_exploding"),
         ClaimBox(Claim("dead.learning_rate",
-                       "in the experiment no ReLU unit dies at the smallest learning rate, and at the largest rate "
-                       "where no run diverged more than a third of them do",
+                       "in the experiment no ReLU unit dies at the smallest learning rate ({{smallest_rate:.3g}}), "
+                       "and at the largest rate where no run diverged ({{largest_stable_rate:.3g}}) a fraction "
+                       "{{dead_at_largest:.2f}} of them do (more than a third)",
                        "measured: the figure's data", lambda: _dead_claim(stable))),
     )
 

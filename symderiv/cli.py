@@ -107,9 +107,12 @@ def cmd_check(args) -> int:
 
 
 def _summary(results) -> None:
+    from symderiv.verify.claims import STATUSES
+
     bad = [r for r in results if not r.passed]
-    counts = {s: sum(r.status == s for r in results) for s in ("verified", "refuted", "failed")}
+    counts = {s: sum(r.status == s for r in results) for s in STATUSES}
     print(f"{len(results)} claims: {counts['verified']} verified, {counts['refuted']} refuted, "
+          f"{counts['conditional']} conditional, {counts['ambiguous']} ambiguous, "
           f"{counts['failed']} failed; {len(bad)} not as expected")
     for r in bad:
         print(f"NOT AS EXPECTED: {r.claim.id}: {r.status} {r.evidence}", file=sys.stderr)

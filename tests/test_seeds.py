@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 import shutil
 import subprocess
@@ -13,14 +14,21 @@ import mpmath
 import numpy as np
 import pytest
 
+from symderiv.build import project as projects
 from symderiv.build import provenance
 from symderiv.catalog import load_catalog
+from symderiv.emit import network_claims
 from symderiv.emit.errata import PATH, errata_files, quote_tex
 from symderiv.verify.claims import Claim, run_claim
 from symderiv.verify.registry import all_claims
 from symderiv.verify.seeds import SEEDS, seed_claims
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"     # ../shared/seeds next to the checkout
+ROOT = Path(__file__).resolve().parents[1]
+SEED_DIR = Path(os.environ.get("SYMDERIV_SEEDS", ROOT.parent / "shared" / "seeds"))   # default: next to the checkout
+# claims in files of other issues (networks: 02 and 03, emit/network_claims) that have a source but no quote yet
+QUOTE_PENDING = {"backprop.leaky_growth_second_order", "backpropagation.chain3.relu_matches_nested",
+                 "backpropagation.softmax_ce.gradient_1", "backpropagation.softmax_ce.gradient_2",
+                 "backpropagation.softmax_ce.gradient_3", "relu_leaky_l1.activity.enters_x2bar_only"}
 
 
 @lru_cache(maxsize=None)
@@ -54,15 +62,44 @@ def test_refuted_claims_carry_counterexample_and_correction():
         assert r.claim.correction, r.claim.id
 
 
+def every_claim_with_a_source():
+    """Claims with a `source` wherever they are defined: verify, emit (network claims), the documents."""
+    catalog = load_catalog()
+    claims = all_claims(catalog) + [c for _, make in network_claims.groups(catalog) for c in make()]
+    project = projects.find_project(str(ROOT))
+    for name in project.files():
+        claims += projects.claims_of(projects.load(project, name, catalog))
+    return [c for c in claims if c.source]
+
+
 def test_quotes_are_verbatim():
-    """The quotes of the seed-audit modules (fragments joined by " / ") appear in the seed's text."""
+    """Every claim with a source quotes it verbatim (fragments joined by " / "), wherever it is defined."""
     if not SEED_DIR.is_dir():
-        pytest.skip(f"the seed documents are not at {SEED_DIR}")
-    for c in seed_claims(load_catalog()):
+        pytest.skip(f"the seed documents are not at {SEED_DIR} (set SYMDERIV_SEEDS)")
+    bad = []
+    for c in every_claim_with_a_source():
+        if c.id in QUOTE_PENDING:
+            continue
         text = (SEED_DIR / c.source).read_text(encoding="utf-8")
-        assert c.quote, c.id
-        for fragment in c.quote.split(" / "):
-            assert fragment in text, (c.id, fragment)
+        if not c.quote:
+            bad.append((c.id, "no quote"))
+        bad += [(c.id, f) for f in (c.quote or "").split(" / ") if f not in text]
+    assert not bad, bad
+
+
+def test_qualified_claims_state_their_reading():
+    for r in seed_results():
+        if r.status in ("conditional", "ambiguous"):
+            assert r.claim.reading and "{{" not in r.claim.reading, r.claim.id
+
+
+def test_the_seed_errors_are_the_listed_ones():
+    """Errors only where a careful reader finds one; swish and scale invariance are not errors."""
+    wrong = {r.claim.id for r in seed_results() if not r.claim.expected}
+    assert "seed004.swish.derivative_x_is_z" not in wrong and "seed004.relu.scale_invariance" not in wrong
+    qualified = {r.claim.id for r in seed_results() if r.status in ("conditional", "ambiguous")}
+    assert {"seed004.swish.derivative_x_is_z", "seed004.relu.scale_invariance", "seed002.l1.update_sign",
+            "seed002.relu.derivative_is_one", "seed000.leaky_change_AB", "seed000.leaky_change_D"} <= qualified
 
 
 def test_refuted_without_counterexample_is_a_failure():
@@ -109,7 +146,7 @@ def test_swish_reading_against_finite_differences():
     seed_formula = lambda v: swish(v) + (1 - swish(v)) / (1 + math.exp(-v))
     for v in (-3.0, -0.4, 0.0, 1.7, 6.0):
         assert abs(_fd(swish, v) - seed_formula(v)) < 1e-8
-    assert by_id()["seed004.swish.derivative_x_is_z"].status == "verified"
+    assert by_id()["seed004.swish.derivative_x_is_z"].status == "ambiguous"
 
 
 def test_rrelu_and_dropout_expectations_by_simulation():
@@ -146,6 +183,9 @@ def test_errata_lists_every_refuted_claim_and_starts_with_provenance():
     for file in SEEDS.values():
         n = sum(r.claim.source == file and r.status == "refuted" for r in seed_results())
         assert f"What does not hold ({n})" in text
+        q = sum(r.claim.source == file and r.status in ("conditional", "ambiguous") for r in seed_results())
+        if q:
+            assert f"What holds only under a condition or a reading ({q})" in text
 
 
 def test_quote_tex_escapes_and_maps():

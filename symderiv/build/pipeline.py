@@ -29,7 +29,7 @@ from symderiv.emit.latex_doc import render_document
 from symderiv.emit.numpy_kernels import MODULES, kernel_model, numpy_files
 from symderiv.stamp import stamp
 from symderiv.verify import registry
-from symderiv.verify.claims import run_claim
+from symderiv.verify.claims import STATUSES, run_claim
 
 REGENERATE = "symderiv build"
 
@@ -137,7 +137,7 @@ def report_files(results, prov: str) -> dict:
     records = [r.record() for r in results]
     doc = {
         "generated_by": prov,
-        "summary": {s: sum(r.status == s for r in results) for s in ("verified", "refuted", "failed")}
+        "summary": {s: sum(r.status == s for r in results) for s in STATUSES}
         | {"claims": len(records), "not_passed": sum(not r.passed for r in results)},
         "claims": records,
     }

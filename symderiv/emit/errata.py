@@ -86,6 +86,7 @@ def claim_entry(result, formulas) -> dict:
         "counterexample": escape(_short(ev["counterexample"])) if "counterexample" in ev else "",
         "correction": escape(c.correction or ""), "error": escape(str(ev.get("error", ""))[:300]),
         "formula": to_latex(formulas[c.id]) if c.id in formulas else "",
+        "reading": escape(c.reading or ""),
     }
 
 
@@ -93,11 +94,13 @@ def seed_view(file, results, formulas) -> dict:
     mine = [r for r in results if r.claim.source == file]
     counts = {"claims": len(mine), "verified": sum(r.status == "verified" for r in mine),
               "refuted": sum(r.status == "refuted" for r in mine),
+              "qualified": sum(r.status in ("conditional", "ambiguous") for r in mine),
               "not_as_expected": sum(not r.passed for r in mine)}
     return {
         "file": escape(file), "title": escape(TITLES.get(file, "")), "counts": counts,
         "refuted": [claim_entry(r, formulas) for r in mine if r.passed and r.status == "refuted"],
         "verified": [claim_entry(r, formulas) for r in mine if r.passed and r.status == "verified"],
+        "qualified": [claim_entry(r, formulas) for r in mine if r.passed and r.status in ("conditional", "ambiguous")],
         "bad": [claim_entry(r, formulas) for r in mine if not r.passed],
     }
 
@@ -106,6 +109,6 @@ def errata_files(catalog, results, provenance: str) -> dict:
     """The build emitter: latex/errata.tex."""
     formulas = correct_formulas(catalog)
     seeds = [seed_view(f, results, formulas) for f in SEEDS.values()]
-    total = {k: sum(s["counts"][k] for s in seeds) for k in ("claims", "verified", "refuted", "not_as_expected")}
+    total = {k: sum(s["counts"][k] for s in seeds) for k in ("claims", "verified", "refuted", "qualified", "not_as_expected")}
     tex = latex_env().get_template("errata.tex.j2").render(provenance=provenance, seeds=seeds, total=total)
     return {PATH: tex}

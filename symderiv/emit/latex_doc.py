@@ -28,7 +28,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 STYLES = {"": "thick, no markers", "dashed": "thick, dashed, no markers",
           "dotted": "thick, densely dotted, no markers", "marks": "only marks, mark=*, mark size=1.6pt",
           "lines+marks": "thick, mark=*, mark size=1.2pt"}
-STATUS_TEXT = {"verified": "verified", "refuted": "refuted", "failed": "check failed", None: "not run"}
+STATUS_TEXT = {"verified": "verified", "refuted": "refuted", "failed": "check failed", None: "not run",
+               "conditional": "holds under a condition", "ambiguous": "holds under the reading taken"}
 HIDDEN_EVIDENCE = ("tolerance", "fd_skipped_inputs", "error")
 FIRST_EVIDENCE = ("max_rel_error_mpmath", "max_rel_error_fd", "max_abs_error", "max_rel_error", "left_limit",
                   "right_limit", "n_points")
@@ -126,11 +127,13 @@ def _value(v, depth=0) -> str:
 def claim_view(claim, result) -> dict:
     """A claim and its result, printed."""
     status = result.status if result else None
+    claim = result.claim if result else claim      # the statement as formatted from the evidence
     passed = bool(result and result.passed)
     tone = "ok" if passed and claim.expected else "source" if passed else "bad"
     evidence = result.evidence if result else {}
     return {
-        "id": escape(claim.id), "statement": escape(claim.statement), "method": escape(claim.method),
+        "id": escape(claim.id), "method": escape(claim.method),
+        "statement": escape(claim.statement + (f" (reading taken: {claim.reading})" if claim.reading else "")),
         "status": STATUS_TEXT[status], "tone": tone, "expected": claim.expected,
         "quote": breakable(claim.quote, "=,)/") if claim.quote else "",
         "source": escape(claim.source) if claim.source else "",

@@ -1,4 +1,5 @@
-"""Claims every catalog entry makes about itself: its derivative, its kinks, its limits."""
+"""Claims every catalog entry makes about itself: its derivative, its output form, its kinks, its limits,
+and (`symderiv.verify.reference_claims`) its agreement with what PyTorch and JAX compute."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import sympy as sp
 from symderiv.calculus.derivative import derivative, output_form
 from symderiv.verify import numeric
 from symderiv.verify.claims import Claim
+from symderiv.verify.evidence import check_identity
+from symderiv.verify.reference_claims import reference_claims
 
 
 def entry_claims(entry):
@@ -16,7 +19,7 @@ def entry_claims(entry):
     claims = derivative_claims(entry) + kink_claims(entry)
     if entry.kind == "activation" and not entry.is_vector and len(entry.variables) == 1:
         claims += limit_claims(entry)
-    return claims
+    return claims + reference_claims(entry)
 
 
 def catalog_claims(catalog):
@@ -56,13 +59,27 @@ def derivative_claims(entry):
         f"the derivative of {entry.name} has no DiracDelta and no Heaviside",
         "symbolic: inspection of the derived expression",
         lambda e=entry: _no_distributions(e)))
-    if output_form(entry) is not None:
-        claims.append(Claim(
-            f"{entry.name}.derivative.output_form",
-            f"{entry.name}' = {output_form(entry)} with f = {entry.name}(x)",
-            "symbolic: simplify(f' - g(f)) == 0",
-            lambda e=entry: {"holds": output_form(e) is not None, "form": output_form(e)}))
+    form = output_form(entry)
+    if form is not None:
+        claims.append(output_form_claim(entry, form))
     return claims
+
+
+def output_form_claim(entry, form):
+    """f' = g(f): the derivative against the form g evaluated at the entry's own output."""
+    return Claim(
+        f"{entry.name}.derivative.output_form",
+        f"{entry.name}' = {form} with f = {entry.name}(x)",
+        f"numeric: f' - g(f(x)) at {numeric.DPS} digits, default parameters, points away from kinks",
+        lambda: _output_form(entry, form))
+
+
+def _output_form(entry, form):
+    subs = entry.defaults()
+    kinks = [sp.sympify(k.at).subs(subs) for k in entry.kinks]
+    g_of_f = form.subs(sp.Symbol("f"), entry.expr).subs(subs)
+    return check_identity(derivative(entry).subs(subs), g_of_f, entry.var, numeric.sample_points(kinks),
+                          simplify=False)
 
 
 def _derivative_claim(entry, var, lbl, f, df):
@@ -98,8 +115,10 @@ def kink_claims(entry):
         var = k.wrt if k.wrt is not None else entry.var
         claims.append(Claim(
             f"{entry.name}.kink.{var}={k.at}",
-            f"{entry.name}: d/d{var} at {var} = {k.at} is {k.value} ({k.why})",
-            "symbolic: exact value of the resolved derivative; one-sided limits by sympy.limit",
+            f"{entry.name}: the value {k.value} chosen for d/d{var} at {var} = {k.at} lies between the one-sided "
+            f"derivatives ({k.why})",
+            "symbolic: one-sided limits by sympy.limit at default parameters (the value itself is compared "
+            "with PyTorch's in the entry's reference claims)",
             lambda e=entry, k=k, var=var: _kink(e, k, var)))
     if len(entry.variables) == 1 and not entry.is_vector:
         claims.append(Claim(
@@ -115,9 +134,8 @@ def _kink(entry, k, var):
     if k.wrt is not None:   # a kink of a function of several variables: fix the others at 0
         subs.update({v: 0 for v in entry.variables if v != var})
     at = sp.sympify(k.at).subs(subs)
-    resolved = derivative(entry, var).subs(subs)
     raw = sp.diff(entry.expr, var).subs(subs)
-    return numeric.check_kink(resolved, raw, var, at, sp.sympify(k.value).subs(subs))
+    return numeric.check_kink(raw, var, at, sp.sympify(k.value).subs(subs))
 
 
 def _complete(entry):

@@ -5,19 +5,28 @@ support it (`max_abs_error`, `worst_input`, `counterexample`, ...). Running it g
 
 - ``verified``  the check established the statement;
 - ``refuted``   the check established its negation (a refuted claim must carry a counterexample);
-- ``failed``    the check could not run or gave no evidence.
+- ``failed``    the check could not run or gave no evidence;
+- ``conditional`` / ``ambiguous``: a seed statement that holds only under a stated condition, or only
+  under one of its readings; the check established it under `reading`, which the report prints.
 
 A claim with ``expected=False`` is a known error (in a seed document): refuting it is the success.
+
+Numbers in a statement or a correction are formatted from the evidence when the claim runs:
+``{{key:.3g}}`` (``{{part.key}}`` inside a part of `all_of`) is replaced by that evidence value, so
+no measured number is typed by hand.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-STATUSES = ("verified", "refuted", "failed")
+STATUSES = ("verified", "refuted", "failed", "conditional", "ambiguous")
+QUALIFIERS = ("conditional", "ambiguous")
+FIELD = re.compile(r"\{\{([\w.\-]+)(?::([^}]*))?\}\}")
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,12 @@ class Claim:
     expected: bool = True
     quote: str | None = None         # the seed's words or formula, verbatim
     correction: str | None = None    # the corrected statement, for claims expected to fail
+    qualifier: str | None = None     # "conditional" or "ambiguous": holds under `reading` only
+    reading: str | None = None       # the condition or reading under which the statement holds
+
+    def __post_init__(self):
+        if self.qualifier is not None and (self.qualifier not in QUALIFIERS or not self.reading):
+            raise ValueError(f"{self.id}: qualifier must be one of {QUALIFIERS} and come with a reading")
 
 
 @dataclass(frozen=True)
@@ -46,14 +61,16 @@ class Result:
     @property
     def passed(self) -> bool:
         """True when the outcome is what the claim expects (verified, or refuted if expected false)."""
-        return self.status == ("verified" if self.claim.expected else "refuted")
+        if not self.claim.expected:
+            return self.status == "refuted"
+        return self.status == (self.claim.qualifier or "verified")
 
     def record(self) -> dict:
         """The JSON record of DESIGN.md: id, document/source, statement, method, status, expected, evidence."""
         c = self.claim
         rec = {"id": c.id, "statement": c.statement, "method": c.method, "status": self.status,
                "expected": c.expected, "passed": self.passed}
-        for key in ("source", "document", "quote", "correction"):
+        for key in ("source", "document", "quote", "correction", "reading"):
             if getattr(c, key) is not None:
                 rec[key] = getattr(c, key)
         rec.update({k: _jsonable(v) for k, v in sorted(self.evidence.items())})
@@ -71,7 +88,38 @@ def run_claim(claim: Claim) -> Result:
         return Result(claim, "failed", {"error": "the check returned no evidence", **evidence})
     if not holds and "counterexample" not in evidence:
         return Result(claim, "failed", {"error": "refuted without a counterexample", **evidence})
-    return Result(claim, "verified" if holds else "refuted", evidence)
+    try:
+        claim = dataclasses.replace(claim, statement=fill(claim.statement, evidence),
+                                    correction=fill(claim.correction, evidence), reading=fill(claim.reading, evidence))
+    except (KeyError, ValueError, TypeError) as exc:
+        return Result(claim, "failed", {"error": f"statement not formattable from evidence: {exc}", **evidence})
+    status = (claim.qualifier or "verified") if holds else "refuted"
+    return Result(claim, status, evidence)
+
+
+def lookup(evidence: dict, path: str):
+    """The evidence value at a dotted path ("monte_carlo.mc_estimate")."""
+    value = evidence
+    for part in path.split("."):
+        value = value[part] if isinstance(value, dict) else value[int(part)]
+    return value
+
+
+def fill(text, evidence: dict):
+    """`text` with every {{key:format}} replaced by the formatted evidence value (None stays None)."""
+    if text is None:
+        return None
+    return FIELD.sub(lambda m: format(_number(lookup(evidence, m.group(1))), m.group(2) or ""), text)
+
+
+def _number(v):
+    """SymPy numbers as floats (ints stay ints) so that format specifications apply."""
+    if isinstance(v, (bool, int, float, str)):
+        return v
+    try:
+        return int(v) if getattr(v, "is_Integer", False) else float(v)
+    except (TypeError, ValueError):
+        return str(v)
 
 
 def _jsonable(v):

@@ -7,7 +7,7 @@ import sympy as sp
 from symderiv.calculus.derivative import derivative
 from symderiv.symbols import x
 from symderiv.verify.claims import Claim
-from symderiv.verify.symbolic import check_identity
+from symderiv.verify.evidence import check_identity
 
 SEED_000 = "000_c3a709bf01eb5bcf.txt"
 SEED_001 = "001_10d942a10df8e8ce.txt"
@@ -23,11 +23,10 @@ def identity_claims(catalog):
     sigma = g("sigmoid").expr
     elu, relu, leaky = g("elu"), g("relu"), g("leaky_relu")
     alpha = elu.param("alpha").symbol
-    a_scale = sp.Symbol("a", positive=True)
     return [
         Claim("identity.tanh_sigmoid", "tanh(z) = 2 sigma(2z) - 1", "symbolic: simplify(lhs - rhs) == 0",
               lambda: check_identity(sp.tanh(x), 2 * sigma.subs(x, 2 * x) - 1, x),
-              source=SEED_004, quote=r"\tanh(z) = 2\delta(2z) - 1"),
+              source=SEED_004, quote=r"&= 2\delta(2z) - 1"),
         Claim("identity.softplus_derivative", "softplus'(z) = sigma(z) (beta = 1)", "symbolic",
               lambda: check_identity(derivative(g("softplus")).subs(g("softplus").defaults()), sigma, x),
               source=SEED_004, quote=r"\text{softplus}'(z) = \frac{1}{1 + e^{(-z)}}"),
@@ -35,16 +34,15 @@ def identity_claims(catalog):
               "symbolic and numeric on z < 0",
               lambda: check_identity(derivative(elu).subs(elu.defaults(alpha=0.5)),
                                      (elu.expr + alpha).subs(elu.defaults(alpha=0.5)), x, _negative_points()),
-              source=SEED_004, quote=r"elu'(z) = elu(z) + \alpha : z < 0"),
+              source=SEED_004, quote=r"elu(z) + \alpha & : z < 0"),
         Claim("identity.leaky_relu_decomposition", "LeakyReLU(x) = (1 + alpha) ReLU(x) - alpha |x|",
               "symbolic (piecewise) and numeric at negative_slope = 1/100",
               lambda: check_identity(leaky.expr.subs(leaky.defaults()),
                                      ((1 + sp.Rational(1, 100)) * relu.expr - sp.Abs(x) / 100), x),
-              source=SEED_000, quote=r"LeakyRelu(x) = (1+\alpha)Relu(x) - \alpha|x|"),
-        Claim("identity.relu_scale_invariance", "max(0, a x) = a max(0, x) for a >= 0 (checked at a = 5/2)",
-              "symbolic with a > 0; numeric at a = 5/2",
-              lambda: check_identity(relu.expr.subs(x, a_scale * x).subs(a_scale, sp.Rational(5, 2)),
-                                     sp.Rational(5, 2) * relu.expr, x),
+              source=SEED_000, quote=r"&=(1+\alpha )Relu(x)- \alpha|x|"),
+        Claim("identity.relu_scale_invariance", "relu(a x) = a relu(x) for every a >= 0 and every x",
+              "symbolic, by cases: a = 0, and a > 0 with x = u, x = -u (u > 0) and x = 0",
+              lambda: _scale_invariance(relu.expr),
               source=SEED_004, quote=r"\max(0, \alpha x) = \alpha \max(0, x)"),
         Claim("identity.sigmoid_derivative_max", "sigma'(z) <= 1/4 with equality at z = 0", "symbolic: the only "
               "critical point of sigma' is 0, where sigma'' changes sign and sigma' = 1/4",
@@ -92,4 +90,18 @@ def _sigmoid_max(entry):
     ev = {"holds": holds, "critical_points": crit, "value_at_0": at0, "limits_at_inf": ends}
     if not holds:
         ev["counterexample"] = {"critical_points": crit}
+    return ev
+
+
+def _scale_invariance(f):
+    """f(a x) = a f(x) for a >= 0, proved by cases on a (0 or positive) and on the sign of x (SymPy)."""
+    a, u = sp.Symbol("a", positive=True), sp.Symbol("u", positive=True)
+    cases = {"a=0": f.subs(x, 0 * x) - 0 * f}
+    for name, xv in (("x=u", u), ("x=-u", -u), ("x=0", sp.S.Zero)):
+        cases[f"a>0,{name}"] = f.subs(x, a * xv) - a * f.subs(x, xv)
+    diffs = {k: sp.simplify(d) for k, d in cases.items()}
+    bad = {k: d for k, d in diffs.items() if d != 0}
+    ev = {"holds": not bad, "cases": diffs}
+    if bad:
+        ev["counterexample"] = {"case": sorted(bad)[0], "difference": bad[sorted(bad)[0]]}
     return ev

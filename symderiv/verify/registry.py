@@ -14,10 +14,11 @@ from typing import Callable
 from symderiv.verify.backprop_claims import backprop_claims
 from symderiv.verify.catalog_claims import entry_claims
 from symderiv.verify.claims import run_claim
+from symderiv.verify.constant_claims import constant_claims
 from symderiv.verify.identity_claims import derivative_form_claims, identity_claims
 from symderiv.verify.seeds import MODULES as SEED_MODULES
 
-PROVIDERS = (identity_claims, derivative_form_claims, backprop_claims,
+PROVIDERS = (identity_claims, derivative_form_claims, constant_claims, backprop_claims,
              *(m.claims for m in SEED_MODULES))
 
 

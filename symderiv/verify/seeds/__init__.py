@@ -9,10 +9,10 @@ a counterexample and carrying a `correction`.
 
 from __future__ import annotations
 
-from symderiv.verify.seeds import seed001, seed002, seed003, seed004
-from symderiv.verify.seeds.common import SEEDS
+from symderiv.verify.seeds import seed000, seed001, seed002, seed003, seed004
+from symderiv.verify.evidence import SEEDS
 
-MODULES = (seed001, seed002, seed003, seed004)
+MODULES = (seed000, seed001, seed002, seed003, seed004)
 TITLES = {
     SEEDS["000"]: "L1 regularization vs Leaky ReLU in backpropagation (article, translated)",
     SEEDS["001"]: "deriving backpropagation with ReLU (Q&A thread)",

@@ -7,13 +7,14 @@ signs, fraction bars and exponents ("(y1y)" is y(1 - y)); each statement says ho
 
 from __future__ import annotations
 
+import mpmath
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative
 from symderiv.symbols import x
 from symderiv.verify.numeric import one_sided
-from symderiv.verify.seeds.common import all_of, check_equal, seed_claim
-from symderiv.verify.symbolic import check_identity
+from symderiv.verify.evidence import all_of, check_equal, relu_chain_slope, seed_claim
+from symderiv.verify.evidence import check_identity
 
 S = "001"
 
@@ -45,7 +46,23 @@ def claims(catalog):
         values = {p: d.subs(x, p) for p in (-5, -sp.Rational(1, 10**6), 0, sp.Rational(1, 10**6), 5)}
         return {"holds": set(values.values()) <= {0, 1}, "values": values}
 
+    def thousands():
+        """d a_L/d x of a_l = relu(w a_(l-1)) over L = 1000 layers is w^1000 on the active path: in log10,
+        1000 log10(1.5) and 1000 log10(0.5); the float64 chain over 100 layers shows the same power law."""
+        depth, short = 1000, 100
+        logs = {wv: depth * float(mpmath.log10(wv)) for wv in (1.5, 0.5)}
+        chain = {wv: relu_chain_slope(wv, short) for wv in (1.5, 0.5)}
+        law = all(abs(chain[wv] / wv**short - 1) < 1e-6 for wv in chain)
+        return {"holds": bool(law and logs[1.5] > 100 and logs[0.5] < -100), "log10_gradient_w_1_5": logs[1.5],
+                "log10_gradient_w_0_5": logs[0.5], "chain_100_layers": {str(k): v for k, v in chain.items()}}
+
     return [
+        seed_claim(S, "thousands_of_layers", "yes: through 1000 ReLU layers on an active path the weights multiply "
+                   "the gradient by w^1000, 10^{{log10_gradient_w_1_5:.0f}} for w = 1.5 (exploding) and "
+                   "10^{{log10_gradient_w_0_5:.0f}} for w = 0.5 (vanishing)", "exact power law in log10 "
+                   "(mpmath); float64 central differences of a 100-layer chain against w^100", thousands,
+                   "If there's thousands of layers, there would be a lot of multiplication due to weights, then "
+                   "wouldn't this cause vanishing or exploding gradient?"),
         seed_claim(S, "relu_step_at_zero", "the ReLU derivative is the unit step; at x = 0 the value 1 (the answer's "
                    "choice), 0 (PyTorch, the catalog) or 0.5 are all valid: each lies between the one-sided "
                    "derivatives 0 and 1", "symbolic one-sided limits", step_at_zero,

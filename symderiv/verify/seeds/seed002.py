@@ -9,9 +9,10 @@ import sympy as sp
 from symderiv.calculus.derivative import derivative
 from symderiv.catalog.initializers import fan_in, fan_out, spread
 from symderiv.symbols import w, x
+from symderiv.verify.constant_claims import derived_variances, uniform_limit
 from symderiv.verify.numeric import DPS, branch, one_sided
-from symderiv.verify.seeds.common import all_of, check_equal, mc_agrees, refute_at, relu_chain_slope, seed_claim
-from symderiv.verify.symbolic import check_identity
+from symderiv.verify.evidence import all_of, check_equal, mc_agrees, refute_at, relu_chain_slope, seed_claim
+from symderiv.verify.evidence import check_identity
 
 S = "002"
 s_pos = sp.Symbol("sigma", positive=True)                  # a standard deviation
@@ -28,6 +29,57 @@ def claims(catalog):
         *_initialisation(g),
         *_regularisation(g),
         *_dropout(g),
+        *_unaudited(),
+    ]
+
+
+# ----- statements about weights and variance across layers -----
+
+def _unaudited():
+    W, WL, a2, tt = sp.symbols("W_Lm1 W_L a_prevprev t", real=True)
+
+    def large_weights():
+        """dL/dW_(L-1) of the two-layer chain carries the factor W_L: linear units (f = identity) give
+        |dL/dW_(L-1)| growing without bound in |W_L|; tanh units saturate, so it peaks and decays."""
+        grads = {}
+        for name, f in (("identity", lambda v: v), ("tanh", sp.tanh)):
+            loss = (f(WL * f(W * a2)) - tt) ** 2 / 2
+            dl = sp.lambdify(WL, sp.diff(loss, W).subs({W: sp.Rational(1, 2), a2: 1, tt: 0}), "mpmath")
+            grads[name] = {str(v): float(abs(dl(v))) for v in (1, 4, 16)}
+        lin, th = grads["identity"], grads["tanh"]
+        holds = lin["1"] < lin["4"] < lin["16"] and th["16"] < th["1"]      # the statement and its condition
+        ev = {"holds": holds, "abs_dL_dW_Lm1_at_W_L": grads}
+        if not holds:
+            ev["counterexample"] = grads
+        return ev
+
+    def equal_variances():
+        """With Var(W) = 2/(n_in + n_out) the forward gain per layer is n_in Var(W) = 2 n_in/(n_in + n_out):
+        1 exactly when n_in = n_out."""
+        gain = sp.cancel(fan_in * derived_variances()["glorot"])
+        at_equal = sp.simplify(gain.subs(fan_out, fan_in))
+        at_124_100 = gain.subs({fan_in: 124, fan_out: 100})
+        holds = at_equal == 1 and at_124_100 != 1
+        return {"holds": bool(holds), "forward_gain": gain, "gain_equal_widths": at_equal,
+                "gain_124_100": float(at_124_100)}
+
+    return [
+        seed_claim(S, "large_weights_gradient", "large weights give large dL/dW_(L-1): the gradient carries the "
+                   "factor dz_L/da_(L-1) = W_L; with linear units |dL/dW_(L-1)| = {{abs_dL_dW_Lm1_at_W_L.identity.1:.3g}}, "
+                   "{{abs_dL_dW_Lm1_at_W_L.identity.4:.3g}}, {{abs_dL_dW_Lm1_at_W_L.identity.16:.3g}} at W_L = 1, 4, 16",
+                   "exact gradients of the two-layer scalar chain at W_(L-1) = 1/2, a = 1, t = 0", large_weights,
+                   r"Large weights could lead to large $\frac{\partial L}{\partial W_{L-1}}$ gradients; Exploding "
+                   "gradient problem", qualifier="conditional",
+                   reading="units in their linear regime; with tanh units a large W_L also saturates tanh'(z_L), "
+                   "and the gradient at W_L = 16 ({{abs_dL_dW_Lm1_at_W_L.tanh.16:.2g}}) is below the one at "
+                   "W_L = 1 ({{abs_dL_dW_Lm1_at_W_L.tanh.1:.2g}})"),
+        seed_claim(S, "init.equal_variances", "with Glorot's Var(W) = 2/(n_(l-1) + n_l) the variance is the same "
+                   "in every layer, Var(a^1) = ... = Var(a^L) (linear regime)", "symbolic: the forward gain "
+                   "n_in Var(W) from variance propagation", equal_variances,
+                   r"$Var(a^1) = \dots = Var(a^l) = Var(a^{l+1}) \dots = Var(a^L)$", qualifier="conditional",
+                   reading="consecutive layers of equal width (n_(l-1) = n_l); otherwise the forward gain per layer "
+                   "is 2 n_in/(n_in + n_out) (e.g. {{gain_124_100:.3f}} for 124 -> 100), the compromise with "
+                   "the backward condition"),
     ]
 
 
@@ -157,21 +209,25 @@ def _relu_family(g):
     def weights_explode_vanish():
         depth = 30
         slopes = {wv: relu_chain_slope(wv, depth) for wv in (1.5, 0.5)}
-        return {"holds": slopes[1.5] > 1e5 and slopes[0.5] < 1e-8, "depth": depth,
-                "dy_dx_weight_1.5": slopes[1.5], "dy_dx_weight_0.5": slopes[0.5]}
+        ev = {"holds": slopes[1.5] > 1e5 and slopes[0.5] < 1e-8, "depth": depth,
+              "dy_dx_weight_1_5": slopes[1.5], "dy_dx_weight_0_5": slopes[0.5]}
+        if not ev["holds"]:
+            ev["counterexample"] = {"w_1.5": slopes[1.5], "w_0.5": slopes[0.5]}
+        return ev
 
     return [
         seed_claim(S, "relu.weights_explode_vanish", "in a chain of 30 ReLU units a_l = relu(w a_(l-1)) with positive "
-                   "input, d a_L/d x = w^30: 1.9e5 for w = 1.5 (exploding), 9.3e-10 for w = 0.5 (vanishing)",
+                   "input, d a_L/d x = w^30: {{dy_dx_weight_1_5:.2g}} for w = 1.5 (exploding), {{dy_dx_weight_0_5:.2g}} for "
+                   "w = 0.5 (vanishing)",
                    "float64 central differences of the chain at x = 1", weights_explode_vanish,
                    "With large weights, it is possible to have an exploding gradient and vanishing gradient when "
                    "weights are small"),
-        seed_claim(S, "relu.derivative_is_one", "relu'(z) = 1 (as written, for all z != 0)",
-                   "exact value at z = -1 against the catalog derivative",
-                   lambda: refute_at(sp.S.One, derivative(relu), {x: -1}, "seed", "relu_derivative"),
-                   r"Derivative of ReLU: $\frac{\partial f(z^l)}{\partial z^l} = 1 = f'(z^l)$", expected=False,
-                   correction="relu'(z) = 1 for z > 0 and 0 for z < 0; undefined at 0 (convention: 0, as in "
-                   "PyTorch)"),
+        seed_claim(S, "relu.derivative_is_one", "relu'(z) = 1 for z > 0", "symbolic: the catalog derivative's "
+                   "piece for z > 0, and exact values at z = 1/1000, 1, 10^6",
+                   lambda: check_equal(branch(derivative(relu), x, 1), 1, [x], [{x: v} for v in (1e-3, 1.0, 1e6)]),
+                   r"Derivative of ReLU: $\frac{\partial f(z^l)}{\partial z^l} = 1 = f'(z^l)$",
+                   qualifier="conditional", reading="for z > 0: the slide's next line gives f'(z) = 0 for z < 0 "
+                   "(seed002.relu.negative_side), so the line is incomplete rather than wrong"),
         seed_claim(S, "relu.undefined_at_zero", "relu is not differentiable at 0 (one-sided derivatives 0 "
                    "and 1)", "symbolic one-sided limits", relu_undefined,
                    r"When $z^l = 0$; $f'(z^l)$ is undefined."),
@@ -252,12 +308,8 @@ def _symmetry():
 # ----- initialisation -----
 
 def _initialisation(g):
-    limit = sp.Symbol("limit", positive=True)
-    var_uniform = sp.integrate(w**2 / (2 * limit), (w, -limit, limit))       # Var U(-limit, limit)
-    glorot_var = 2 / (1 / (1 / fan_in) + 1 / (1 / fan_out))   # harmonic mean of forward 1/n_in, backward 1/n_out
-    relu_second_moment = sp.integrate(x**2 * normal_pdf, (x, 0, sp.oo))      # E[relu(z)^2], z ~ N(0, s^2)
-    he_var = sp.solve(sp.Eq(fan_in * sp.Symbol("v") * relu_second_moment, s_pos**2), sp.Symbol("v"))[0]
-    uniform_limit = lambda v: sp.solve(sp.Eq(var_uniform, v), limit)[0]
+    derived = derived_variances()         # by variance propagation and integration (constant_claims)
+    glorot_var, he_var = derived["glorot"], derived["he"]
     n = [fan_in, fan_out]
 
     def law(seed_value, derived, entry):
@@ -266,8 +318,9 @@ def _initialisation(g):
 
     return [
         seed_claim(S, "init.glorot_normal", "Xavier/Glorot normal std sqrt(2/(n_(l-1) + n_l)): the square root of "
-                   "the variance that averages the forward (n_in Var W = 1) and backward (n_out Var W = 1) "
-                   "conditions (harmonic mean)", "symbolic, against the derivation and catalog spread()",
+                   "the variance whose forward gain n_in Var(W) and backward gain n_out Var(W) average to 1, the "
+                   "gains from Var(sum_i W_i x_i) by integration", "symbolic: variance propagation (SymPy "
+                   "integration and solve), against the slide and the catalog's spread()",
                    lambda: law(sp.sqrt(2 / (fan_in + fan_out)), sp.sqrt(glorot_var), "glorot_normal"),
                    r"$W^l = \mathcal{N}\left(\mu = 0, \sigma = \sqrt{\frac{2}{n^{l-1} + n^l}}\right)$"),
         seed_claim(S, "init.glorot_uniform", "Xavier/Glorot uniform limit sqrt(6/(n_(l-1) + n_l)): U(-a, a) has "
@@ -371,12 +424,14 @@ def _regularisation(g):
                             ((0.7, -0.3, 0.1, 0.01), (-1.3, 0.4, 0.05, 0.2), (2.5, 1.0, 0.5, 0.5))])
 
     return [
-        seed_claim(S, "l1.update_sign", "the L1 update W := W - alpha dL/dW +- alpha lambda, read with the upper "
-                   "sign (+ alpha lambda) for W > 0, is a descent step on C = L + lambda |W|",
-                   "exact costs before and after one step", l1_seed_sign,
+        seed_claim(S, "l1.update_sign", "W := W - alpha dL/dW -+ alpha lambda, the sign chosen against the sign of "
+                   "W, is a gradient step on C = L + lambda |W| (W != 0)", "symbolic, with the catalog's derivative "
+                   "of l1; the other sign choice raises C in one step (evidence wrong_sign)",
+                   lambda: {**update(l1_grad, W - alpha * gL - alpha * lam * sp.sign(W)), "wrong_sign": l1_seed_sign()},
                    r"Weight update at layer l : $W^l := W^l - \alpha \frac{\partial L}{\partial W^l} \pm "
-                   r"\alpha \lambda$", expected=False,
-                   correction="W := W - alpha dL/dW - alpha lambda sign(W): the penalty always pulls W towards 0"),
+                   r"\alpha \lambda$", qualifier="ambiguous",
+                   reading="the ± is read as -sign(W): minus for W > 0, plus for W < 0 (the sign that pulls W "
+                   "towards 0); read as a free choice of sign, + alpha lambda for W > 0 would raise the cost"),
         seed_claim(S, "l1.update_corrected", "interpreted with the sign that makes it a gradient step: "
                    "W := W - alpha dL/dW - alpha lambda sign(W) is W - alpha dC/dW for C = L + lambda |W| (W != 0)",
                    "symbolic, with the catalog's derivative of l1",
@@ -456,10 +511,6 @@ def formulas(catalog):
     L, C, Var = sp.Function("L"), sp.Function("C"), sp.Function("Var")
     z = sp.Symbol("z", real=True)
     return {
-        "seed002.relu.derivative_is_one": sp.Eq(sp.Derivative(sp.Function("relu")(x), x),
-                                                derivative(catalog.get("relu"))),
-        "seed002.l1.update_sign": sp.Eq(sp.Symbol("W_{new}"), W - alpha * sp.Derivative(L(W), W)
-                                        - alpha * lam * sp.sign(W)),
         "seed002.init.tanh_variance_equal": sp.Eq(Var(sp.tanh(z)) / Var(z),
                                                   _tanh_ratio_series() + sp.O(s_pos**6)),
         "seed002.polynomial.linear_penalty": sp.Eq(C(th3, th4), L(th3, th4) + sp.Symbol("lambda") * (th3**2 + th4**2)),

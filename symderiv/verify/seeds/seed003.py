@@ -11,9 +11,10 @@ import numpy as np
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative
+from symderiv.catalog.references import records
 from symderiv.symbols import x
 from symderiv.verify.numeric import DPS, branch, check_limit, one_sided
-from symderiv.verify.seeds.common import all_of, check_equal, mc_agrees, refute_at, seed_claim
+from symderiv.verify.evidence import all_of, check_equal, mc_agrees, refute_at, seed_claim
 
 S = "003"
 N_FACTORS, THRESHOLD = 50, sp.Rational(1, 10**18)
@@ -36,11 +37,17 @@ def _sigmoid(g):
     def range_claim():
         crit = sp.solve(sp.diff(d, x), x)
         top = sp.simplify(d.subs(x, 0))
-        ev = {"holds": top == 1, "critical_points": crit, "supremum": top,
-              "limits_at_inf": [sp.limit(d, x, sp.oo), sp.limit(d, x, -sp.oo)]}
+        ends = [sp.limit(d, x, sp.oo), sp.limit(d, x, -sp.oo)]
+        ev = {"holds": crit == [0] and top == sp.Rational(1, 4) and ends == [0, 0], "critical_points": crit,
+              "supremum": top, "limits_at_inf": ends}
         if not ev["holds"]:
-            ev["counterexample"] = {"value_never_attained": 0.5, "supremum_of_derivative": float(top)}
+            ev["counterexample"] = {"critical_points": crit, "supremum": top}
         return ev
+
+    def _second_factor():
+        first = d.subs(x, 0)                             # d sigma(u)/du at u = w.x + b = 0
+        second = sp.diff(w1 * x1 + b, w1).subs(x1, 2)    # d(w.x + b)/dw = x
+        return refute_at(second, first, {}, "second_factor", "sigmoid_derivative")
 
     def between():
         return {"holds": bool(d.is_positive) and sp.simplify(d.subs(x, 0)) < 1, "positive": bool(d.is_positive),
@@ -62,7 +69,7 @@ def _sigmoid(g):
         factors = (vals[-1] - t)
         for k in (2, 1, 0):
             factors *= d.subs(x, ws[k] * vals[k] + bs[k]) * ws[k]
-        return check_equal(sp.diff(loss, a), factors, [a, t, *ws, *bs])
+        return check_equal(sp.diff(loss, a), factors, [a, t, *ws, *bs], simplify=False)
 
     def saturation():
         at = {v: float(d.subs(x, v)) for v in (-10, 10)}
@@ -71,11 +78,18 @@ def _sigmoid(g):
                 "derivative_at": at, "limits": [e["limit"] for e in lim]}
 
     return [
-        seed_claim(S, "sigmoid.gradient_range", "the sigmoid's derivative has range 0 to 1", "symbolic: the "
-                   "only critical point of sigma' is 0, with sigma'(0) = 1/4; limits 0 at +-inf",
-                   range_claim, "The 2nd word is simply a sigmoid derivative, which has a scope of 0 to 1.",
-                   expected=False, correction="sigma'(z) = sigma(z)(1 - sigma(z)) takes exactly the values "
-                   "(0, 1/4]; the maximum 1/4 is at z = 0"),
+        seed_claim(S, "sigmoid.gradient_range", "the sigmoid's derivative takes values between 0 and 1: its values "
+                   "are (0, 1/4], the maximum {{supremum}} at z = 0", "symbolic: the only critical point of sigma' "
+                   "is 0, with sigma'(0) = 1/4; limits 0 at +-inf", range_claim,
+                   "which has a scope of 0 to 1.", qualifier="ambiguous",
+                   reading="'a range of 0 to 1' read as 'lies between 0 and 1' (true, loose by a factor 4); read as "
+                   "'takes every value in (0, 1)' it is wrong: the values are (0, 1/4]"),
+        seed_claim(S, "chain.second_factor", "in d sigma(w.x + b)/dw = [d sigma(w.x + b)/d(w.x + b)] [d(w.x + b)/dw] "
+                   "the second factor is the sigmoid derivative", "exact values of both factors at w.x + b = 0, "
+                   "x = 2 (one weight)", _second_factor,
+                   "The 2nd word is simply a sigmoid derivative", expected=False,
+                   correction="the first factor is the sigmoid derivative sigma'(w.x + b) (at most 1/4); the second, "
+                   "d(w.x + b)/dw, is the input x"),
         seed_claim(S, "sigmoid.gradient_between_0_and_1", "interpreted as a bound: 0 < sigma'(z) < 1 for all z "
                    "(true, but loose by a factor 4)", "symbolic: positivity and the maximum", between,
                    "This gradient has a worth ranging from 0 to 1."),
@@ -85,7 +99,7 @@ def _sigmoid(g):
                    r"+ b))}{\partial (\omega^Tx + b)}*\frac{\partial (\omega^Tx + b)}{\partial \omega} $$"),
         seed_claim(S, "chain.neuron_a", "for a chain of sigmoid neurons a -> b -> c -> d and L = (d - t)^2/2, "
                    "dL/da = dL/dd * dd/dc * dc/db * db/da, each factor containing one sigmoid derivative",
-                   "symbolic: diff of the composite against the product", neuron_chain,
+                   "numeric: diff of the composite against the product at 12 seeded points, 40 digits", neuron_chain,
                    r"$$ \frac{\partial L}{\partial a} = \frac{\partial L}{\partial d} * \frac{\partial d}{\partial "
                    r"c} * \frac{\partial c}{\partial b} * \frac{\partial b}{\partial a}"),
         seed_claim(S, "sigmoid.saturation", "sigma' is almost 0 for very high or very low pre-activations "
@@ -113,9 +127,10 @@ def _product_of_uniforms(load_sigmoid):
         p = exact_tail(THRESHOLD)
         mc = mc_agrees(above.mean(), p, np.sqrt(float(p) * (1 - float(p)) / MC_N), MC_N, MC_SEED)
         first = int(np.argmax(above))
-        ev = {"holds": not above.any() and p == 0, "p_exact_gammainc": float(p),
+        ev = {"holds": not above.any() and p == 0, "p_exact_gammainc": float(p), "one_attempt_in": 1 / float(p),
+              "median_product": float(_median_product()),
               "p_at_least_1e-17": float(exact_tail(sp.Rational(1, 10**17))), "monte_carlo": mc,
-              "mean_of_product_2^-50": 2.0 ** -N_FACTORS,
+              "mean_of_product": 2.0 ** -N_FACTORS,
               "p_none_in_10_attempts": float((1 - p) ** 10)}
         if above.any():
             ev["counterexample"] = {"numpy_seed": MC_SEED, "draw": first, "product": float(prods[first])}
@@ -141,12 +156,15 @@ def _product_of_uniforms(load_sigmoid):
         rng = np.random.default_rng(MC_SEED)
         f = sp.lambdify(x, d, "numpy")
         largest = float(np.prod(f(rng.uniform(-0.01, 0.01, (1000, N_FACTORS))), axis=1).max())
-        return {"holds": sp.simplify(d.subs(x, 0)) == sp.Rational(1, 4) and largest <= float(bound),
-                "bound_4^-50": float(bound), "largest_product_near_0": largest, "numpy_seed": MC_SEED}
+        ev = {"holds": sp.simplify(d.subs(x, 0)) == sp.Rational(1, 4) and largest <= float(bound),
+              "bound": float(bound), "largest_product_near_0": largest, "numpy_seed": MC_SEED}
+        if not ev["holds"]:
+            ev["counterexample"] = {"largest_product_near_0": largest, "bound": float(bound)}
+        return ev
 
     quote = "Despite repeated attempts, I could ne'er get a worth of bid much than $10^{-18}$."
     return [
-        seed_claim(S, "product50.sigmoid_bound", "a product of 50 sigmoid derivatives is at most (1/4)^50 = 7.9e-31 "
+        seed_claim(S, "product50.sigmoid_bound", "a product of 50 sigmoid derivatives is at most (1/4)^50 = {{bound:.2g}} "
                    "(each factor is at most sigma'(0) = 1/4), far below the seed's uniform-number model",
                    "symbolic maximum; numeric products of 50 factors at 1000 seeded points near 0",
                    sigmoid_product_bound, "Then the gradient look of A has a merchandise of 50 sigmoid gradients "
@@ -155,12 +173,11 @@ def _product_of_uniforms(load_sigmoid):
                    "1e-18", "exact: -log(product) ~ Gamma(50, 1), P = regularized lower gamma P(50, 18 ln 10) "
                    "(mpmath, 40 digits); Monte Carlo, 100000 products (numpy seed 3), 5 standard errors", never_above,
                    quote, expected=False,
-                   correction=f"P(product > 1e-18) = P(50, 18 ln 10) = {float(exact_tail(THRESHOLD)):.4f} (about one "
-                   f"attempt in {1 / float(exact_tail(THRESHOLD)):.0f}); the median product is "
-                   f"{float(_median_product()):.2g} and the mean 2^-50 = {2.0 ** -N_FACTORS:.2g}: the product is "
-                   "usually, not always, below 1e-18"),
+                   correction="P(product > 1e-18) = P(50, 18 ln 10) = {{p_exact_gammainc:.4f}} (about one attempt in "
+                   "{{one_attempt_in:.0f}}); the median product is {{median_product:.2g}} and the mean 2^-50 = "
+                   "{{mean_of_product:.2g}}: the product is usually, not always, below 1e-18"),
         seed_claim(S, "product50.typically_tiny", "interpreted as 'typically': the median of the product of 50 "
-                   "U(0,1) numbers is exp(-m) with m the median of Gamma(50, 1), about 2.7e-22 < 1e-18, and "
+                   "U(0,1) numbers is exp(-m) with m the median of Gamma(50, 1), {{median_exact:.2g}} < 1e-18, and "
                    "P(product <= 1e-18) > 0.85", "mpmath root of P(50, m) = 1/2; Monte Carlo median (100000 "
                    "products, |log error| < 0.1)", typical,
                    "Let america randomly sample 50 numbers from 0 to 1, and past multiply them altogether."),
@@ -187,13 +204,20 @@ def _relu(g):
                 "one_sided_at_0": one_sided(sp.diff(relu.expr, x), x, 0)}
 
     def product_stays():
+        """Along an active path (every pre-activation > 0) the product of 50 relu' is exactly 1, where
+        50 sigmoid' factors give at most 4^-50; on any path it is 0 or 1, never a small positive number."""
         rng = np.random.default_rng(5)
-        pts = rng.standard_normal((1000, 50)) + 2       # mostly active units, so both products occur
+        active = np.abs(rng.standard_normal((1000, N_FACTORS))) + 1e-3
+        mixed = rng.standard_normal((1000, N_FACTORS)) + 2
         f = sp.lambdify(x, d, "numpy")
-        prods = np.prod(f(pts), axis=1)
-        values = sorted(set(prods.tolist()))
-        return {"holds": set(values) <= {0.0, 1.0}, "distinct_products": values, "n_products": 1000,
-                "factors": 50, "numpy_seed": 5}
+        on_path, any_path = np.prod(f(active), axis=1), np.prod(f(mixed), axis=1)
+        ev = {"holds": bool(np.all(on_path == 1.0) and set(any_path.tolist()) <= {0.0, 1.0}),
+              "min_active_path_product": float(on_path.min()), "distinct_products_mixed": sorted(set(any_path.tolist())),
+              "share_of_mixed_products_equal_1": float((any_path == 1).mean()),
+              "sigmoid_bound": 0.25 ** N_FACTORS, "n_products": 1000, "factors": N_FACTORS, "numpy_seed": 5}
+        if not ev["holds"]:
+            ev["counterexample"] = {"min_active_path_product": float(on_path.min())}
+        return ev
 
     def dead():
         out = relu.expr.subs(x, w * xin + b)
@@ -215,8 +239,10 @@ def _relu(g):
         seed_claim(S, "relu.gradient_values", "relu'(x) = 1 for x > 0 and 0 for x < 0", "exact values of the "
                    "catalog derivative; one-sided limits at 0", gradient_values,
                    r"The gradient of ReLU is 1 for $x \gt 0$ and 0 for $x \lt 0$."),
-        seed_claim(S, "relu.gradient_product", "a product of ReLU gradients is 0 or 1 (50 factors at 1000 seeded "
-                   "N(2, 1) points)", "numeric: every product, numpy seed 5", product_stays,
+        seed_claim(S, "relu.gradient_product", "the product of 50 ReLU gradients does not shrink towards 0: it is "
+                   "exactly 1 along an active path (minimum {{min_active_path_product:g}} over 1000 paths; 50 "
+                   "sigmoid factors give at most {{sigmoid_bound:.2g}}), and 0 or 1 on any path",
+                   "numeric: 1000 seeded active paths and 1000 seeded N(2, 1) paths, numpy seed 5", product_stays,
                    "The merchandise of gradients of ReLU usability doesn’t extremity up converging to 0 arsenic "
                    "the worth is either 0 aliases 1."),
         seed_claim(S, "relu.dying", "if w x + b < 0 the gradients of relu(w x + b) with respect to w and b are 0",
@@ -247,17 +273,15 @@ def _leaky(g):
             ev["counterexample"] = {"law": "U(0, 1)", "mean": float(mean), "std": float(std)}
         return ev
 
-    def slope_5_5():
-        l_p, u_p = 3, 8                    # Xu et al. (2015): y = x / a, a ~ U(3, 8); test a = (l + u)/2
-        test_slope = sp.Rational(2, l_p + u_p)
-        mean_slope = sp.integrate(1 / u, (u, l_p, u_p)) / (u_p - l_p)
-        holds = test_slope == 1 / sp.Rational(11, 2) and sp.Rational(1, 8) < test_slope < sp.Rational(1, 3)
-        return {"holds": bool(holds), "slope_1_over_5.5": float(test_slope), "paper_l_u": [l_p, u_p],
-                "mean_training_slope_E[1/a]": float(mean_slope),
-                "note": "1/5.5 = 2/(l + u) is the paper's test-time slope, not E[1/a]; the empirical ranking "
-                        "against 0.01 is not checked"}
-
+    prelu = g("prelu")
     return [
+        seed_claim(S, "prelu.slope_learned", "PReLU's negative slope is learned during training: it gets a gradient, "
+                   "d prelu/d alpha = x for x < 0", "symbolic derivative with respect to the catalog's learnable "
+                   "weight, exact at 3 points", lambda: _prelu_learned(prelu),
+                   "not randomly sampling the antagonistic slope $\\alpha$ but turning it into a hyperparameter, "
+                   "which is learned by the web during training", qualifier="ambiguous",
+                   reading="'hyperparameter' read as 'parameter': the sentence itself says the slope is learned "
+                   "during training, which a hyperparameter is not"),
         seed_claim(S, "leaky_relu.gradient_negative", "the leaky ReLU's gradient for x < 0 is alpha e^x",
                    "exact value at x = -1, alpha = 1/100, against the catalog derivative",
                    lambda: refute_at(a * sp.exp(x), branch(derivative(leaky), x, -1), {x: -1, a: sp.Rational(1, 100)},
@@ -269,14 +293,32 @@ def _leaky(g):
                    "deviation 1, consistent with alpha ~ U(0, 1)", "symbolic moments of U(0, 1)",
                    uniform_mean_std, "wherever the antagonistic slope is randomly chosen from a azygous "
                    "distribution pinch mean 0 and modular deviation 1. / \\alpha \\sim U(0,1)", expected=False,
-                   correction="U(0, 1) has mean 1/2 and std 1/sqrt(12) = 0.289; a uniform law with mean 0 and std "
+                   correction="U(0, 1) has mean 1/2 and std 1/sqrt(12) = {{std_U01:.3f}}; a uniform law with mean 0 and std "
                    "1 is U(-sqrt 3, sqrt 3) and would give negative slopes. RReLU draws the slope from U(l, u), "
                    "0 <= l < u <= 1 (PyTorch: U(1/8, 1/3))"),
-        seed_claim(S, "rrelu.slope_1_over_5_5", "1/5.5 = 2/(3 + 8), the fixed slope of the RReLU paper's "
-                   "evaluation rule (a ~ U(3, 8), y = x/a), inside [1/8, 1/3]; the empirical ranking is not checked",
-                   "exact arithmetic; E[1/a] by integration for comparison", slope_5_5,
-                   r"a prime of $\frac{1}{5.5}$ would activity amended than 0.01"),
     ]
+
+
+def _alpha_default(elu):
+    recs = records().get("entries", {}).get("elu", {})
+    torch_d = recs["torch"][0]["params"]["alpha"]
+    jax_d = recs["jax"][0]["params"]["alpha"] if "jax" in recs else torch_d
+    cat = elu.param("alpha").default
+    ev = {"holds": cat == torch_d == jax_d == 1.0, "catalog_default": cat, "torch_default": torch_d, "jax_default": jax_d}
+    if not ev["holds"]:
+        ev["counterexample"] = {"catalog": cat, "torch": torch_d, "jax": jax_d}
+    return ev
+
+
+def _prelu_learned(prelu):
+    """PReLU's slope gets a gradient (it is learned): d prelu/d weight = x for x < 0, and the catalog marks it."""
+    wt = prelu.param("weight")
+    d = sp.diff(prelu.expr, wt.symbol)
+    at = {str(v): d.subs(x, v) for v in (-2, -sp.Rational(1, 2), 1)}
+    ev = {"holds": wt.learnable and at["-2"] == -2, "d_prelu_d_weight": at, "learnable": wt.learnable}
+    if not ev["holds"]:
+        ev["counterexample"] = at
+    return ev
 
 
 # ----- ELU -----
@@ -311,10 +353,14 @@ def _elu(g):
         seed_claim(S, "elu.gradient", "elu (x for x > 0, alpha(e^x - 1) for x <= 0) has gradient 1 for x > 0 and "
                    "alpha e^x for x < 0", "symbolic against the catalog entry and derivative", gradient,
                    r"The gradient of the usability is 1 for $ x \gt 0 $ while it is $ \alpha * e^x $ for $ x \lt 0 $."),
+        seed_claim(S, "elu.alpha_usually_1", "ELU's alpha is usually 1: the catalog's default is {{catalog_default}}, "
+                   "PyTorch's {{torch_default}} and JAX's {{jax_default}} (recorded)", "the catalog default against "
+                   "the measured reference records", lambda: _alpha_default(elu),
+                   r"\alpha is simply a hyperparameter that is usually chosen to beryllium 1."),
         seed_claim(S, "elu.saturation", "elu(x) -> -alpha as x -> -inf", "symbolic limit; mpmath value at -1e12",
                    saturates, r"The usability saturates for antagonistic values to a worth of $ - \alpha $."),
         seed_claim(S, "elu.mean_activation", "interpreted: ELU's negative values bring the mean activation "
-                   "closer to 0 than ReLU's (z ~ N(0, 1), alpha = 1: 0.160 vs 0.399), though not to 0",
+                   "closer to 0 than ReLU's (z ~ N(0, 1), alpha = 1: {{mean_elu_N01:.3f}} vs {{mean_relu_N01:.3f}}), though not to 0",
                    "mpmath quadrature, 40 digits", mean_closer_to_zero,
                    "Since, the usability does person a region of antagonistic values, we nary longer person the "
                    "problem of non-zero centered activations causing erratic training."),
@@ -328,8 +374,6 @@ def formulas(catalog):
     leaky = catalog.get("leaky_relu")
     alpha = sp.Symbol("alpha", positive=True)
     return {
-        "seed003.sigmoid.gradient_range": sp.Contains(sp.Derivative(sp.Function("sigma")(x), x),
-                                                      sp.Interval.Lopen(0, sp.Rational(1, 4)), evaluate=False),
         "seed003.product50.never_above_1e-18": sp.Eq(
             sp.Symbol("p"), sp.lowergamma(N_FACTORS, sp.Mul(18, sp.log(10), evaluate=False), evaluate=False)
             / sp.gamma(N_FACTORS, evaluate=False)),
