@@ -149,16 +149,17 @@ def test_errata_lists_every_refuted_claim_and_starts_with_provenance():
 
 
 def test_quote_tex_escapes_and_maps():
-    assert quote_tex(r"$\alpha$ & 50% α “x”") == r"\$\textbackslash{}alpha\$ \& 50\% \ensuremath{\alpha} ``x''"
+    assert quote_tex(r"$\alpha$ & 50% α “x”") == r"\$\textbackslash{}alpha\$ \& 50\% \ensuremath{\alpha} “x”"
     assert quote_tex("a=b") == r"a=\allowbreak{}b"
-    assert quote_tex("测试阶段: α_{ji}") == r"[CJK]: \ensuremath{\alpha}\_\{ji\}"
+    assert quote_tex("测试阶段: α_{ji}") == r"\cjkzh{测试阶段}: \ensuremath{\alpha}\_\{ji\}\allowbreak{}"
+    assert quote_tex("導関数は単位") == r"\cjkja{導関数は単位}"
 
 
-@pytest.mark.skipif(shutil.which("latexmk") is None, reason="latexmk not installed")
+@pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("xelatex") is None, reason="needs latexmk, xelatex")
 def test_errata_compiles(tmp_path):
     text, _ = errata_text()
     (tmp_path / "errata.tex").write_text(text, encoding="utf-8")
-    run = subprocess.run(["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "errata.tex"],
+    run = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "errata.tex"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stdout[-3000:]
     assert (tmp_path / "errata.pdf").stat().st_size > 10_000
