@@ -11,7 +11,7 @@ equations, a claim's `Result` as its verdict).
     >>> api.verify(api.claim("relu2", "relu(2) = 2", lambda: {"holds": relu.expr.subs(relu.var, 2) == 2,
     ...                                                       "value": 2})).status
     'verified'
-    >>> "def relu(" in api.kernel("relu")         # the NumPy kernel source of one entry
+    >>> "def relu(" in api.kernel("relu")         # a NumPy module with the kernels of one entry
     True
 
 `check`, `build`, `notes` and `slides` take a lecture project folder (default: the nearest folder
@@ -32,7 +32,8 @@ from symderiv.build.cache import Cache
 from symderiv.build.workers import default_jobs
 from symderiv.calculus.derivative import derivative
 from symderiv.catalog import load_catalog
-from symderiv.emit.numpy_kernels import entry_source
+from symderiv.emit.numpy_kernels import MODULES, module_text
+from symderiv.errors import SymderivError
 from symderiv.verify.claims import Claim, run_claim
 
 __all__ = ["build", "catalog", "check", "claim", "derive", "document", "entry", "kernel", "notes", "project",
@@ -50,13 +51,19 @@ def entry(name: str, spec: str | None = None):
 
 
 def derive(name: str, wrt=None, spec: str | None = None):
-    """d entry / d wrt as SymPy (default: its first variable), kink values as the catalog fixes them."""
+    """The derivative d entry / d wrt as SymPy (default: its first variable), kink values as the catalog fixes them."""
     return derivative(entry(name, spec), wrt)
 
 
 def kernel(name: str, spec: str | None = None) -> str:
-    """The NumPy source of one entry's kernels (forward and backward), as in generated/numpy/."""
-    return entry_source(entry(name, spec))
+    """A runnable NumPy module holding one entry's kernels (forward, backward and helpers), as
+    generated/numpy/ holds them: `exec` it or write it to a file."""
+    e = entry(name, spec)
+    if e.kind not in MODULES:
+        raise SymderivError(f"kernel: {name} is a{'n' if e.kind[0] in 'aeiou' else ''} {e.kind}; NumPy kernels "
+                            f"exist for {', '.join(MODULES)}")
+    how = _pipeline.provenance().replace(f"`{_pipeline.REGENERATE}`", f"`symderiv.api.kernel({name!r})`")
+    return module_text(how, e.kind, [e])
 
 
 def claim(id: str, statement: str, check, method: str = "notebook check", **fields) -> Claim:
