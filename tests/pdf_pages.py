@@ -4,6 +4,8 @@ log has no missing glyph, undefined reference or overfull box wider than OVERFUL
 import re
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 HAVE_TEX = all(shutil.which(t) for t in ("latexmk", "xelatex", "pdftoppm", "pdfinfo", "pdftotext"))
 OVERFULL_PT = 5.0
@@ -17,12 +19,12 @@ def pgm_pixels(data: bytes) -> bytes:
     return data[m.end():]
 
 
-def blank_pages(pdf, out) -> list:
-    """Pages (1-based) of `pdf` that render without a single dark pixel, at DPI dots per inch."""
-    prefix = out / f"{pdf.stem}-page"
-    subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", str(pdf), str(prefix)], check=True, timeout=120)
-    pages = sorted(out.glob(f"{pdf.stem}-page*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1][4:]))
-    return [i + 1 for i, p in enumerate(pages) if min(pgm_pixels(p.read_bytes())) > 160], len(pages)
+def blank_pages(pdf, out) -> tuple:
+    """(pages (1-based) of `pdf` that render without a single dark pixel at DPI dots per inch, pages rendered)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{pdf.stem}-pages-", dir=out))
+    subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", str(pdf), str(folder / "p")], check=True, timeout=120)
+    pages = sorted(folder.glob("p-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    return [i + 1 for i, p in enumerate(pages) if min(pgm_pixels(p.read_bytes())) > 245], len(pages)
 
 
 def page_problems(doc, out) -> list:

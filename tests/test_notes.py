@@ -53,7 +53,9 @@ def test_prose_is_escaped_and_math_comes_from_sympy():
     z = sp.Symbol("z", real=True)
     doc = blocks.Document(HOSTILE, (blocks.S(HOSTILE, blocks.P(HOSTILE, sp.exp(-z) / 2), blocks.B(HOSTILE)),))
     tex, files = render_document("t", doc, {}, "provenance")
-    assert tex.startswith("% provenance\n") and not files
+    assert tex.startswith("% provenance\n") and list(files) == ["t-slides.tex"]
+    deck = files["t-slides.tex"]
+    assert deck.startswith("% provenance\n") and r"\write18" not in deck and r"\input{" not in deck
     for bad in (r"\input{", r"\write18", "100% ", " & #"):
         assert bad not in tex
     assert f"${to_latex(sp.exp(-z) / 2)}$" in tex
@@ -182,3 +184,12 @@ def test_template_holds_layout_only():
     body = (TEMPLATES / "document.tex.j2").read_text()
     for math_mark in ("$", r"\frac", r"\begin{equation", r"\sum", r"\partial", "^{"):
         assert math_mark not in body, math_mark
+
+
+@needs_tex
+def test_blank_page_is_caught(tmp_path):
+    (tmp_path / "b.tex").write_text("\\documentclass{article}\\pagestyle{empty}\\begin{document}x\\newpage\\null"
+                                    "\\newpage y\\end{document}\n", encoding="utf-8")
+    doc = compile_all(tmp_path, ["b"])[0]
+    assert doc.ok and doc.pages == 3
+    assert page_problems(doc, tmp_path) == ["page 2 is blank"]
