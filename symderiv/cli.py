@@ -179,14 +179,24 @@ def cmd_network(args) -> int:
 
 
 def cmd_notes(args) -> int:
+    return _compile(args, "notes")
+
+
+def cmd_slides(args) -> int:
+    return _compile(args, "slides")
+
+
+def _compile(args, kind) -> int:
+    """Build, then compile the notes or the decks of every document with XeLaTeX (exit 1 on a LaTeX problem)."""
     from symderiv.build import build
-    from symderiv.build.notes import compile_all, require_tex, write_sources
+    from symderiv.build.notes import compile_all, require_fonts, require_tex, write_sources
 
     require_tex()
     project = _project(args)
     out = Path(args.out)
     result = build(project, _catalog(args), _settings(args, project))
-    names = write_sources(result.files, out)
+    require_fonts(result.files)
+    names = write_sources(result.files, out, kind)
     bad = 0
     for doc in compile_all(out, names, jobs=args.jobs):
         print(f"{doc.pdf}: {doc.pages} pages" if doc.ok else f"{doc.name}: FAILED (latexmk exit {doc.returncode})")
@@ -275,10 +285,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--spec", metavar="FILE.toml", help="TOML file of user-defined functions (default: none)")
     s.set_defaults(func=cmd_network)
 
-    s = sub.add_parser("notes", help="compile the LaTeX documents to PDF with latexmk")
+    s = sub.add_parser("notes", help="compile the LaTeX documents to PDF with latexmk and XeLaTeX")
     s.add_argument("--out", metavar="DIR", default="notes", help="output folder for the PDFs (default: notes)")
     _common(s, spec=False)
     s.set_defaults(func=cmd_notes, spec=None)
+
+    s = sub.add_parser("slides", help="compile a 16:9 Beamer deck per document with latexmk")
+    s.add_argument("--out", metavar="DIR", default="slides", help="output folder for the PDFs (default: slides)")
+    _common(s, spec=False)
+    s.set_defaults(func=cmd_slides, spec=None)
     return p
 
 

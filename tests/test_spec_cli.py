@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from symderiv.catalog import Catalog
 from symderiv.catalog.spec import load_spec
 from symderiv.cli import main
-from symderiv.emit.escape import latex_escape, py_string_escape
+from symderiv.emit.escape import MATH, latex_escape, py_string_escape
 
 HOSTILE_TEXT = (r'\input{/etc/passwd} \include{x} \write18{touch PWNED} \immediate\openout5=PWNED.tex '
                 r'\catcode`\@=11 ^^5cinput $x$ 100% _ # & ~ {}"""' + "'''" + ' + __import__("os").system("touch PWNED")')
@@ -120,6 +120,8 @@ def test_fuzz_cli_show(tmp_path, capsys, expr):
 
 ALLOWED_COMMANDS = {r"\textbackslash", r"\textasciicircum", r"\textasciitilde", r"\textless", r"\textgreater",
                     r"\textbar"}
+# Greek letters and a few symbols print in math; Chinese and Japanese runs are set in a CJK font
+ALLOWED_COMMANDS |= {r"\ensuremath", r"\cjkja", r"\cjkzh"} | {c for t in MATH.values() for c in re.findall(r"\\[A-Za-z]+", t)}
 
 
 @settings(max_examples=300, deadline=None)

@@ -115,7 +115,7 @@ def load(project: Project, name: str, catalog) -> Document:
 
 
 def _own(section: Section, name: str) -> Section:
-    items = tuple(ClaimBox(dataclasses.replace(i.claim, id=f"{name}.{i.claim.id}", document=name))
+    items = tuple(dataclasses.replace(i, claim=dataclasses.replace(i.claim, id=f"{name}.{i.claim.id}", document=name))
                   if isinstance(i, ClaimBox) else i for i in section.items)
     return dataclasses.replace(section, items=items)
 

@@ -148,6 +148,16 @@ class Entry:
     def symbolic_params(self) -> tuple:
         return tuple(p for p in self.params if p.symbolic)
 
+    def _repr_latex_(self) -> str:
+        """The definition as display math in a notebook, printed by `sympy.latex`:
+        name(variables) = expression (an initializer: Var(w) = its variance)."""
+        name = r"\operatorname{%s}" % self.name.replace("_", r"\_")
+        args = ", ".join(sp.latex(v) for v in self.variables)
+        lhs = rf"\operatorname{{Var}}(w)\ \text{{{self.name.replace('_', ' ')}}}" if self.kind == "initializer" \
+            else rf"{name}\left({args}\right)"
+        words = {p.symbol: r"\mathit{%s}" % p.name.replace("_", r"\_") for p in self.params if "_" in p.name}
+        return rf"$\displaystyle {lhs} = {sp.latex(self.expr, symbol_names=words)}$"
+
     def defaults(self, **overrides) -> dict:
         """Substitution {symbol: exact value} for the symbolic parameters, validated."""
         for name in overrides:

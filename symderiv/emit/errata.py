@@ -1,59 +1,32 @@
-"""generated/latex/errata.tex: per seed document, what holds, what does not, counterexample, correction.
+"""generated/latex/errata.tex: per seed document, every audited statement: what holds, what does not
+(with counterexample and correction), and anything not as expected, each with the seed's own words.
 
 Rendered from the build's results (claims with a `source`), through the shared TeX Jinja
 environment of `symderiv.emit.latex_doc` and the template `templates/errata.tex.j2`. Corrected
 formulas come from SymPy (`symderiv.verify.seeds.correct_formulas`) printed by `to_latex`; quotes
-are text, escaped, with Greek letters and typographic punctuation mapped to TeX and CJK runs
-shown as [CJK] (pdflatex with a stock preamble has no CJK fonts).
+are text, escaped by `latex_escape`, in their original language (XeLaTeX, CJK in a CJK font).
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
-
-import jinja2
 
 from symderiv.emit.escape import latex_escape as escape
 from symderiv.emit.latex import to_latex
+from symderiv.emit.latex_doc import render_tex
 from symderiv.verify.seeds import SEEDS, TITLES, correct_formulas
 
-try:   # the notes' shared TeX environment (issue 5)
-    from symderiv.emit.latex_doc import latex_env
-except ImportError:   # pragma: no cover - the same settings, until that module is committed
-    def latex_env():
-        return jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
-            block_start_string=r"\BLOCK{", block_end_string="}", variable_start_string=r"\VAR{",
-            variable_end_string="}", comment_start_string=r"\#{", comment_end_string="}",
-            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-
 PATH = "latex/errata.tex"
-CHARS = {
-    "α": r"\ensuremath{\alpha}", "β": r"\ensuremath{\beta}", "γ": r"\ensuremath{\gamma}",
-    "δ": r"\ensuremath{\delta}", "λ": r"\ensuremath{\lambda}", "σ": r"\ensuremath{\sigma}",
-    "θ": r"\ensuremath{\theta}", "≪": r"\ensuremath{\ll}", "“": "``", "”": "''", "‘": "`", "’": "'",
-    "…": r"\ldots{}", "–": "--", "—": "---",
-}
-BREAK_AFTER = "=+*/,;("     # a long formula quoted in typewriter type may break after these
-CJK_START = 0x2E80           # CJK radicals, kana, ideographs, full-width forms all lie above this
+BREAK_AFTER = "=+*/,;(}"   # a long formula quoted in typewriter type may break after these
 
 
 def quote_tex(text: str) -> str:
-    """A verbatim quote as TeX text: escaped, known symbols mapped, each CJK run replaced by [CJK];
-    line breaks allowed after the characters of BREAK_AFTER."""
-    out, in_cjk = [], False
-    for ch in text:
-        if ord(ch) >= CJK_START:
-            if not in_cjk:
-                out.append("[CJK]")
-            in_cjk = True
-            continue
-        in_cjk = False
-        out.append(CHARS[ch] if ch in CHARS else escape(ch))
-        if ch in BREAK_AFTER:
-            out.append(r"\allowbreak{}")
-    return "".join(out)
+    """A verbatim quote as TeX text: escaped (CJK kept, in its font), line breaks allowed after the
+    characters of BREAK_AFTER."""
+    out = escape(text)
+    for ch in BREAK_AFTER:
+        out = out.replace(escape(ch), escape(ch) + r"\allowbreak{}")
+    return out
 
 
 def breakable_id(claim_id: str) -> str:
@@ -110,5 +83,5 @@ def errata_files(catalog, results, provenance: str) -> dict:
     formulas = correct_formulas(catalog)
     seeds = [seed_view(f, results, formulas) for f in SEEDS.values()]
     total = {k: sum(s["counts"][k] for s in seeds) for k in ("claims", "verified", "refuted", "qualified", "not_as_expected")}
-    tex = latex_env().get_template("errata.tex.j2").render(provenance=provenance, seeds=seeds, total=total)
+    tex = render_tex("errata.tex.j2", provenance=provenance, seeds=seeds, total=total, plots=False)
     return {PATH: tex}

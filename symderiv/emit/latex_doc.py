@@ -1,40 +1,36 @@
-"""Derivation documents as LaTeX: a Jinja environment for TeX and the document renderer.
+"""Derivation documents as LaTeX: the Jinja environment for TeX, the notes and the slides of a document.
 
-`latex_env()` is reusable (the errata document of the seed audit uses it). Templates receive
-strings that are already printed: SymPy objects through `to_latex`, prose through `escape`;
-they hold layout only.
+`latex_env()` is reusable (the errata of the seed audit use it). The views of the blocks come from
+`symderiv.emit.latex_views`, the frames of the slides from `symderiv.emit.latex_slides`; the
+templates hold layout only. Both outputs compile with XeLaTeX (Unicode text; Chinese and Japanese
+in a CJK font, declared only in documents that have such text).
 
     >>> from symderiv.lecture.blocks import Document, P, S
     >>> import sympy as sp
-    >>> tex, data = render_document("demo", Document("Demo", (S("One", P("x & ", sp.Symbol("y"))),)), {}, "gen")
-    >>> r"x \\& $y$" in tex
-    True
+    >>> tex, files = render_document("demo", Document("Demo", (S("One", P("x & ", sp.Symbol("y"))),)), {}, "gen")
+    >>> r"x \\& $y$" in tex, sorted(files)
+    (True, ['demo-slides.tex'])
 """
 
 from __future__ import annotations
 
-import math as _math
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-import sympy as sp
 
 from symderiv.emit.escape import latex_escape as escape
-from symderiv.emit.latex import to_latex
-from symderiv.lecture import blocks
+from symderiv.emit.latex_slides import frames
+from symderiv.emit.latex_views import data_text, section_views, text  # noqa: F401  (data_text: for callers)
 
 TEMPLATES = Path(__file__).parent / "templates"
-STYLES = {"": "thick, no markers", "dashed": "thick, dashed, no markers",
-          "dotted": "thick, densely dotted, no markers", "marks": "only marks, mark=*, mark size=1.6pt",
-          "lines+marks": "thick, mark=*, mark size=1.2pt"}
-STATUS_TEXT = {"verified": "verified", "refuted": "refuted", "failed": "check failed", None: "not run",
-               "conditional": "holds under a condition", "ambiguous": "holds under the reading taken"}
-HIDDEN_EVIDENCE = ("tolerance", "fd_skipped_inputs", "error")
-FIRST_EVIDENCE = ("max_rel_error_mpmath", "max_rel_error_fd", "max_abs_error", "max_rel_error", "left_limit",
-                  "right_limit", "n_points")
-ROUND_DIGITS = 10
-MAX_EVIDENCE_CHARS = 240        # longer evidence values are left to verification.json
+SLIDES_SUFFIX = "-slides"       # the deck of document NAME is latex/NAME-slides.tex, beside the notes
+CJK_FONTS = {                   # first installed wins; Debian: fonts-noto-cjk, else IPAex, Arphic, Droid
+    "ja": ("Noto Sans CJK JP", "Noto Serif CJK JP", "IPAexGothic", "IPAGothic", "Droid Sans Fallback"),
+    "zh": ("Noto Sans CJK SC", "Noto Serif CJK SC", "AR PL UMing CN", "WenQuanYi Zen Hei", "Droid Sans Fallback"),
+}
+CJK_MACRO = re.compile(r"\\cjk(ja|zh)\{")
 
 
 @lru_cache(maxsize=None)
@@ -51,183 +47,44 @@ def latex_env() -> jinja2.Environment:
     return env
 
 
-def tex_math(expr) -> str:
-    """A SymPy object (or number) as LaTeX, long floats shortened."""
-    expr = sp.sympify(expr)
-    floats = {f: sp.Float(f, ROUND_DIGITS) for f in expr.atoms(sp.Float) if f._prec > 60}
-    return to_latex(expr.xreplace(floats) if floats else expr)
+def cjk_languages(tex: str) -> list:
+    """The CJK languages ("ja", "zh") whose macros `tex` uses, sorted."""
+    return sorted(set(CJK_MACRO.findall(tex)))
 
 
-def text(parts) -> str:
-    """Prose parts escaped, web addresses breakable, SymPy parts as inline math."""
-    if not isinstance(parts, tuple):
-        parts = (parts,)
-    return "".join(_part(p) for p in parts)
+def render_tex(template: str, **context) -> str:
+    """`template` rendered; the CJK fonts declared (in a second pass) only when the text needs them."""
+    tex = latex_env().get_template(template).render(cjk=[], **context)
+    langs = cjk_languages(tex)
+    if not langs:
+        return tex
+    cjk = [{"lang": lang, "macro": rf"\cjk{lang}", "family": rf"\cjk{lang}font", "fonts": CJK_FONTS[lang]}
+           for lang in langs]
+    return latex_env().get_template(template).render(cjk=cjk, **context)
 
 
-def _part(p) -> str:
-    if isinstance(p, str):
-        return escape(p)
-    if isinstance(p, blocks.Ref):
-        return r"\ref{fig:%s}" % escape(p.figure)
-    if isinstance(p, blocks.Url):
-        return r"{\small\ttfamily " + breakable(p.address, "/.-_") + "}"
-    return f"${tex_math(p)}$"
-
-
-def breakable(raw: str, after: str) -> str:
-    """`raw` escaped, with a permitted line break after each character in `after` (for long code and URLs)."""
-    return "".join(escape(c) + (r"\allowbreak{}" if c in after else "") for c in raw)
-
-
-def number(v) -> str:
-    """A float as short text: 4 significant digits, exponent in TeX."""
-    if isinstance(v, bool) or isinstance(v, int):
-        return escape(str(v))
-    if isinstance(v, float):
-        if math_isfinite(v):
-            s = f"{v:.4g}"
-            if "e" in s:
-                m, e = s.split("e")
-                return f"${m} \\cdot 10^{{{int(e)}}}$"
-            return s
-        return escape(repr(v))
-    return text(v) if isinstance(v, sp.Basic) else escape(str(v))
-
-
-def math_isfinite(v: float) -> bool:
-    return _math.isfinite(v)
-
-
-def evidence_items(evidence: dict, limit=12) -> list:
-    """(key, printed value) for the evidence worth printing (scalars, short lists, dicts)."""
-    out = []
-    for key in sorted(evidence, key=lambda k: (FIRST_EVIDENCE.index(k) if k in FIRST_EVIDENCE else 99, k)):
-        if key in HIDDEN_EVIDENCE or key == "counterexample" or len(str(evidence[key])) > MAX_EVIDENCE_CHARS:
-            continue   # long evidence stays in verification.json
-        out.append((escape(key.replace("_", " ")), _value(evidence[key])))
-    return out[:limit]
-
-
-def _value(v, depth=0) -> str:
-    if isinstance(v, dict):
-        return "; ".join(f"{escape(str(k))} = {_value(i, depth + 1)}" for k, i in sorted(v.items(), key=lambda kv: str(kv[0])))
-    if isinstance(v, (list, tuple)):
-        shown = ", ".join(_value(i, depth + 1) for i in v[:6])
-        more = r", \dots" if len(v) > 6 else ""
-        return f"[{shown}{more}]"
-    if isinstance(v, sp.Basic):
-        s = tex_math(v)
-        return f"${s}$" if len(s) < 120 else escape(str(v)[:100] + " ...")
-    if isinstance(v, str):
-        return escape(v if len(v) < 160 else v[:157] + "...")
-    return number(v)
-
-
-def claim_view(claim, result) -> dict:
-    """A claim and its result, printed."""
-    status = result.status if result else None
-    claim = result.claim if result else claim      # the statement as formatted from the evidence
-    passed = bool(result and result.passed)
-    tone = "ok" if passed and claim.expected else "source" if passed else "bad"
-    evidence = result.evidence if result else {}
-    return {
-        "id": escape(claim.id), "method": escape(claim.method),
-        "statement": escape(claim.statement + (f" (reading taken: {claim.reading})" if claim.reading else "")),
-        "status": STATUS_TEXT[status], "tone": tone, "expected": claim.expected,
-        "quote": breakable(claim.quote, "=,)/") if claim.quote else "",
-        "source": escape(claim.source) if claim.source else "",
-        "correction": escape(claim.correction) if claim.correction else "",
-        "evidence": evidence_items(evidence),
-        "counterexample": _value(evidence["counterexample"]) if "counterexample" in evidence else "",
-        "error": escape(str(evidence.get("error", "")))[:300],
-    }
-
-
-def _cell(c) -> str:
-    return text(c) if isinstance(c, (str, tuple)) else f"${tex_math(c)}$"
-
-
-def _align(spec: str, n: int) -> str:
-    cols = spec.split() if spec else ["l"] * n
-    return "".join(f">{{\\raggedright\\arraybackslash}}p{{{c[2:]}\\linewidth}}" if c.startswith("p:") else c for c in cols)
-
-
-def data_text(rows, provenance: str) -> str:
-    """A pgfplots table: a comment line, a header of column names, then numbers in a fixed
-    format (nan for gaps)."""
-    head, *body = rows
-    lines = [f"% {provenance}", " ".join(head)]
-    for row in body:
-        lines.append(" ".join("nan" if not math_isfinite(float(v)) else f"{float(v):.6g}" for v in row))
-    return "\n".join(lines) + "\n"
-
-
-def item_view(item, doc_name: str, results: dict, files: dict, provenance: str = "") -> dict:
-    """One block of a document, printed; figure data are added to `files`."""
-    if isinstance(item, blocks.Para):
-        return {"kind": "para", "text": text(item.parts)}
-    if isinstance(item, blocks.Bullets):
-        return {"kind": "bullets", "items": [text(i) for i in item.items]}
-    if isinstance(item, blocks.Equations):
-        rows = [_row(r) for r in item.rows]
-        return {"kind": "equations", "rows": rows, "aligned": all(isinstance(r, tuple) for r in item.rows),
-                "note": text(item.note) if item.note else ""}
-    if isinstance(item, blocks.ClaimBox):
-        return {"kind": "claim", **claim_view(item.claim, results.get(item.claim.id))}
-    if isinstance(item, blocks.ClaimRef):
-        result = results.get(item.id)
-        if result is None:   # printed in red and caught by the notes tests, rather than failing the build
-            return {"kind": "missing", "id": escape(item.id)}
-        view = claim_view(result.claim, result)
-        if item.label:
-            view["statement"] = escape(item.label)
-        return {"kind": "claimline" if item.brief else "claim", **view}
-    if isinstance(item, blocks.Table):
-        return {"kind": "table", "align": _align(item.align, len(item.header)),
-                "header": [_cell(c) for c in item.header], "rows": [[_cell(c) for c in r] for r in item.rows],
-                "caption": escape(item.caption)}
-    if isinstance(item, blocks.Figure):
-        return _figure_view(item, doc_name, files, provenance)
-    raise TypeError(f"unknown block {type(item).__name__} in document {doc_name}")
-
-
-def _row(r) -> str:
-    """An aligned row `lhs &= rhs`; (None, term) continues the previous row with `+ term`."""
-    if not isinstance(r, tuple):
-        return tex_math(r)
-    rhs = tex_math(r[1])
-    if r[0] is None:
-        return rf"&\quad {'' if rhs.startswith('-') else '+ '}{rhs}"
-    return f"{tex_math(r[0])} &= {rhs}"
-
-
-def _figure_view(fig, doc_name, files, provenance) -> dict:
-    paths = {}
-    for table, rows in sorted(fig.data.items()):
-        paths[table] = f"data/{doc_name}-{fig.name}-{table}.dat"
-        files[paths[table]] = data_text(rows, provenance)
-    plots = []
-    for p in fig.plots:
-        plots.append({
-            "width": f"{p.width / fig.per_row:.3f}", "xlabel": text(p.xlabel), "ylabel": text(p.ylabel),
-            "title": text(p.title), "ymode": p.ymode, "xmode": p.xmode, "legend": p.legend,
-            "limits": "".join(f", {k}={v:g}" for k, v in (("ymin", p.ymin), ("ymax", p.ymax)) if v is not None),
-            "series": [{"file": paths[s.table], "x": s.x, "y": s.y, "legend": text(s.legend),
-                        "style": STYLES[s.style]} for s in p.series]})
-    return {"kind": "figure", "label": f"fig:{fig.name}", "plots": plots, "per_row": fig.per_row,
-            "caption": text(fig.caption), "inline": fig.inline}
-
-
-def render_document(name: str, doc, results: dict, provenance: str, template="document.tex.j2"):
-    """(tex, {data path: text}) for a `Document`; `results` maps claim id -> Result."""
+def render_document(name: str, doc, results: dict, provenance: str):
+    """(notes tex, {path: text}) for a `Document`: the path `NAME-slides.tex` holds its Beamer deck,
+    the others the figure data both read; `results` maps claim id -> Result."""
     files = {}
-    sections = [{"title": escape(s.title), "level": s.level,
-                 "items": [item_view(i, name, results, files, provenance) for i in s.items]}
-                for s in doc.sections]
+    common = {"provenance": provenance, "name": escape(name), "title": escape(doc.title),
+              "abstract": text(doc.abstract), "sources": [escape(s) for s in doc.sources],
+              "toc": len(doc.sections) >= 4}
+    sections = section_views(doc, name, results, files, provenance, "notes")
     claims = [i for s in sections for i in s["items"] if i["kind"] in ("claim", "claimline")]
-    tex = latex_env().get_template(template).render(
-        provenance=provenance, name=escape(name), title=escape(doc.title), abstract=text(doc.abstract),
-        sources=[escape(s) for s in doc.sources], sections=sections, claims=claims,
-        toc=len(doc.sections) >= 4)
-    return tex, files
+    notes = render_tex("document.tex.j2", sections=sections, claims=claims, plots=_has_figure(sections), **common)
+    slides = section_views(doc, name, results, files, provenance, "slides")
+    verdicts = [i for s in slides for i in s["items"] if i["kind"] in ("claim", "claimline")]
+    files[f"{name}{SLIDES_SUFFIX}.tex"] = render_tex(
+        "slides.tex.j2", frames=frames(slides), counts=_counts(verdicts), plots=_has_figure(slides), **common)
+    return notes, files
+
+
+def _has_figure(sections) -> bool:
+    return any(i["kind"] == "figure" for s in sections for i in s["items"])
+
+
+def _counts(claims) -> dict:
+    """How many of the claims shown came out as expected, and how many of those are source errors found."""
+    return {"shown": len(claims), "as_expected": sum(c["tone"] != "bad" for c in claims),
+            "source_errors": sum(c["tone"] == "source" for c in claims)}

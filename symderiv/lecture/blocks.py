@@ -4,29 +4,47 @@ A document file builds these from SymPy objects and plain text; the emitter prin
 object with `to_latex` and escapes every string, so a document file never holds LaTeX.
 
 Text is a tuple of *parts*: a `str` is prose (escaped), anything else is SymPy (inline math).
+The same document gives the notes and the slides; `notes_only(block)` / `slides_only(block)` mark
+a block (or a section) for one of them. In a notebook a `Document` or `Section` displays itself
+(`_repr_markdown_`: prose and math; `_repr_latex_`: its equations), printed by `sympy.latex`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+
+import sympy as sp
+
+TARGETS = ("notes", "slides")
 
 
 @dataclass(frozen=True)
-class Para:
+class Block:
+    """What every block and section has: `only`, the one target ("notes" or "slides") that shows it."""
+
+    only: str = field(default="", kw_only=True)
+
+    def shown_in(self, target: str) -> bool:
+        return self.only in ("", target)
+
+
+@dataclass(frozen=True)
+class Para(Block):
     """A paragraph: prose strings and inline SymPy objects, in order."""
 
     parts: tuple
 
 
 @dataclass(frozen=True)
-class Bullets:
+class Bullets(Block):
     """An itemized list; each item is a tuple of parts like a `Para`."""
 
     items: tuple
 
 
 @dataclass(frozen=True)
-class Equations:
+class Equations(Block):
     """Displayed mathematics, aligned at `=`: rows of (lhs, rhs) or a single expression;
     a row (None, term) continues the row above with `+ term` (for long sums)."""
 
@@ -35,14 +53,14 @@ class Equations:
 
 
 @dataclass(frozen=True)
-class ClaimBox:
+class ClaimBox(Block):
     """A claim made by this document; the notes print its statement and verification result."""
 
     claim: object             # symderiv.verify.claims.Claim
 
 
 @dataclass(frozen=True)
-class ClaimRef:
+class ClaimRef(Block):
     """A claim made elsewhere (catalog, identities), shown with its result from the build;
     `brief` prints it as one line (status and statement) instead of a box."""
 
@@ -66,7 +84,7 @@ class Url:
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(Block):
     """A table: `header` and `rows` are tuples of cells (a cell is a str or a SymPy object or a
     tuple of parts); `align` is one letter per column (l, c, r) or p{width} given as 'p:0.3'."""
 
@@ -104,7 +122,7 @@ class Plot:
 
 
 @dataclass(frozen=True)
-class Figure:
+class Figure(Block):
     """Plots side by side (`per_row` of them per row) with a caption; `data` maps a table name
     to its rows: a tuple of column names, then tuples of numbers."""
 
@@ -117,10 +135,16 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(Block):
     title: str
     items: tuple
     level: int = 1            # 1 section, 2 subsection
+
+    def _repr_markdown_(self) -> str:
+        return markdown((self,))
+
+    def _repr_latex_(self) -> str:
+        return math_display((self,))
 
 
 @dataclass(frozen=True)
@@ -129,6 +153,13 @@ class Document:
     sections: tuple
     abstract: tuple = ()      # parts
     sources: tuple = ()       # seed files this document draws on (names only)
+
+    def _repr_markdown_(self) -> str:
+        abstract = f"{_md_parts(self.abstract)}\n\n" if self.abstract else ""
+        return f"# {self.title}\n\n{abstract}{markdown(self.sections)}"
+
+    def _repr_latex_(self) -> str:
+        return math_display(self.sections, self.title)
 
 
 def P(*parts) -> Para:
@@ -148,3 +179,85 @@ def E(*rows, note=()) -> Equations:
 
 def S(title, *items, level=1) -> Section:
     return Section(title, tuple(items), level)
+
+
+def notes_only(block):
+    """`block` (or a section) shown in the notes, not on the slides."""
+    return dataclasses.replace(block, only="notes")
+
+
+def slides_only(block):
+    """`block` (or a section) shown on the slides, not in the notes."""
+    return dataclasses.replace(block, only="slides")
+
+
+# --- display in a notebook (Markdown with math, printed by sympy.latex) ---
+
+def _md_parts(parts) -> str:
+    out = []
+    for p in parts:
+        if isinstance(p, str):
+            out.append(p)
+        elif isinstance(p, Ref):
+            out.append(f"figure '{p.figure}'")
+        elif isinstance(p, Url):
+            out.append(f"<{p.address}>")
+        else:
+            out.append(f"${sp.latex(p)}$")
+    return "".join(out)
+
+
+def _aligned_rows(eq) -> list:
+    """Rows of an `aligned` environment: `lhs &= rhs`, `&\\quad + term` for a continued sum."""
+    rows = []
+    for r in eq.rows:
+        if not isinstance(r, tuple):
+            rows.append(f"&{sp.latex(r)}")
+        elif r[0] is None:
+            rows.append(rf"&\quad + {sp.latex(r[1])}")
+        else:
+            rows.append(f"{sp.latex(r[0])} &= {sp.latex(r[1])}")
+    return rows
+
+
+def _md_block(b) -> str:
+    if isinstance(b, Para):
+        return _md_parts(b.parts)
+    if isinstance(b, Bullets):
+        return "\n".join(f"- {_md_parts(i)}" for i in b.items)
+    if isinstance(b, Equations):
+        return "$$\\begin{aligned}" + r" \\ ".join(_aligned_rows(b)) + "\\end{aligned}$$" + (
+            f"\n\n{_md_parts(b.note)}" if b.note else "")
+    if isinstance(b, ClaimBox):
+        return f"**Claim** ({b.claim.method}): {b.claim.statement}"
+    if isinstance(b, ClaimRef):
+        return f"**Claim** `{b.id}`" + (f": {b.label}" if b.label else "")
+    if isinstance(b, Table):
+        cells = [[_md_parts(c if isinstance(c, tuple) else (c,)) for c in row] for row in (b.header, *b.rows)]
+        lines = ["| " + " | ".join(r) + " |" for r in cells]
+        return "\n".join([lines[0], "|" + " --- |" * len(b.header), *lines[1:]])
+    return f"*Figure '{b.name}':* {_md_parts(b.caption)}"
+
+
+def markdown(sections) -> str:
+    """Sections as Markdown: headings, prose with `$...$` math, `aligned` displays, tables."""
+    out = []
+    for s in sections:
+        out.append(f"{'#' * (s.level + 1)} {s.title}")
+        out += [_md_block(b) for b in s.items]
+    return "\n\n".join(out) + "\n"
+
+
+def _plain(title: str) -> str:
+    """A title safe inside MathJax's \\text{...}: characters special to TeX dropped."""
+    return "".join(" " if c in "\\{}$&#^_%~" else c for c in title)
+
+
+def math_display(sections, title: str = "") -> str:
+    """The displayed equations of `sections` under their titles, as one `aligned` display."""
+    rows = [rf"&\textbf{{{_plain(title)}}}"] if title else []
+    for s in sections:
+        eqs = [b for b in s.items if isinstance(b, Equations)]
+        rows.append(rf"&\text{{{_plain(s.title)}}}")
+        rows += [row for eq in eqs for row in _aligned_rows(eq)]
+    return "$\\displaystyle\\begin{aligned}" + r" \\ ".join(rows) + "\\end{aligned}$"

@@ -27,6 +27,7 @@ from typing import Callable
 STATUSES = ("verified", "refuted", "failed", "conditional", "ambiguous")
 QUALIFIERS = ("conditional", "ambiguous")
 FIELD = re.compile(r"\{\{([\w.\-]+)(?::([^}]*))?\}\}")
+_LEADING_EVIDENCE = ("max_rel_error_mpmath", "max_rel_error_fd", "max_abs_error", "max_rel_error", "abs_error")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,15 @@ class Result:
         if not self.claim.expected:
             return self.status == "refuted"
         return self.status == (self.claim.qualifier or "verified")
+
+    def _repr_latex_(self) -> str:
+        """The verdict in a notebook: status and statement, and the first error measure of the
+        evidence printed by `sympy.latex`."""
+        text = "".join(" " if ch in "\\{}$&#^_%~" else ch for ch in self.claim.statement)
+        shown = next((k for k in _LEADING_EVIDENCE if isinstance(self.evidence.get(k), (int, float))), None)
+        value = rf",\ \text{{{shown.replace('_', ' ')}}} = {sp.latex(sp.Float(self.evidence[shown], 3))}" if shown else ""
+        mark = "" if self.passed else r"\ \text{(not as expected)}"
+        return rf"$\textbf{{{self.status}}}{mark}\quad \text{{{text}}}{value}$"
 
     def record(self) -> dict:
         """The JSON record of DESIGN.md: id, document/source, statement, method, status, expected, evidence."""
