@@ -193,7 +193,7 @@ def _denominator(network):
 def _loss_parts(network):
     """(l, dl/dy) as element-wise arrays of the output Y and target T (vector losses per sample)."""
     entry, Y, T = network.loss, real(network.output), real(network.target)
-    if entry.extra.get("inputs"):
+    if "targets" in entry.extra:          # a vector loss over K outputs (cross_entropy)
         first = entry.extra["inputs"][0]
         families = {Y: entry.extra["inputs"], T: entry.extra["targets"]}
         return generalize(entry.expr, families), generalize(derivative(entry, first), families, free=0)

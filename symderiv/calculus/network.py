@@ -126,7 +126,7 @@ class Network:
         """Whether the per-sample loss is the mean over the outputs (an element-wise loss with a PyTorch
         equivalent: PyTorch's reduction="mean" averages over every element) rather than their sum
         (the seeds' half squared error, user losses); vector losses (cross-entropy) are per sample."""
-        return self.loss.torch is not None and not self.loss.extra.get("inputs")
+        return self.loss.torch is not None and "targets" not in self.loss.extra
 
     @property
     def parameters(self) -> tuple:

@@ -102,7 +102,7 @@ def module_parts(lay: Layered) -> dict:
         raise ValueError(f"network_module: {net.name} has free parameters {missing}; fix them in the spec")
     forward = [(n, printed(e.xreplace(values))) for n, e in lay.forward]
     prologue = []
-    if net.loss.extra.get("inputs"):
+    if "targets" in net.loss.extra:
         prologue.append((net.target, f"_targets({net.target}, {net.output})"))
     if net.averages_outputs:
         prologue.append(("K", f"{net.output}.shape[-1]"))
@@ -111,7 +111,7 @@ def module_parts(lay: Layered) -> dict:
     codes = [c for _, c in forward + rows]
     return {"parameters": list(net.parameters), "forward": forward, "rows": rows, "output": net.output,
             "gradients": [(p, g) for p, g in lay.gradients][::-1], "input": net.input, "target": net.target,
-            "uses_lse": any("_logsumexp" in c for c in codes), "vector_targets": bool(net.loss.extra.get("inputs")),
+            "uses_lse": any("_logsumexp" in c for c in codes), "vector_targets": "targets" in net.loss.extra,
             "erf_runtime": _erf_runtime() if any("_erf" in c for c in codes) else ""}
 
 
@@ -128,8 +128,8 @@ def description(lay: Layered) -> list:
     net, widths = lay.network, dict(lay.network.widths)
     lines = [f"{n} = {sp.sstr(e)}" + (f"    ({widths[n]} units)" if n in widths and n.startswith("z") else "")
              for n, e in lay.forward]
-    per = "summed over outputs" if not net.averages_outputs and not net.loss.extra.get("inputs") else (
-        "per sample" if net.loss.extra.get("inputs") else "averaged over outputs (PyTorch reduction='mean')")
+    per = "summed over outputs" if not net.averages_outputs and "targets" not in net.loss.extra else (
+        "per sample" if "targets" in net.loss.extra else "averaged over outputs (PyTorch reduction='mean')")
     lines.append(f"loss = batch mean of {net.loss.name}({net.output}, {net.target}) {per}")
     for layer in net.layers:
         for place, name in (("kernel", getattr(layer, "kernel", "")), ("bias", getattr(layer, "bias", "")),
