@@ -167,7 +167,7 @@ def stabilize(expr, variables=(), two_sided=True, one_sided=False):
     `two_sided=False` skips the exp(-|u|) rewrite (the caller checks that the direct form is accurate:
     1/(1 + exp(-x)) is, once its overflow warning is silenced; exp(x)/(1 + exp(x))^2 is not).
     """
-    expr = _erfc_rule(expr)
+    expr = _erfc_rule(_fold_numbers(expr))
     expr = expr.replace(lambda e: isinstance(e, sp.Piecewise), _clip_rule)
     if two_sided:
         expr = _map_pieces(expr, _two_sided)
@@ -199,6 +199,17 @@ def _sech_rule(expr):
         return add
 
     return expr.replace(lambda e: isinstance(e, sp.Add) and e.has(sp.tanh), rule)
+
+
+def _fold_numbers(expr):
+    """c*Piecewise((a, p), (b, True)) -> Piecewise((c*a, p), (c*b, True)) for a number c: one rounding
+    of the constants (selu: scale*alpha as one float, exact at -inf) and no more ufunc passes."""
+    def numeric_times_piecewise(e):
+        return (isinstance(e, sp.Mul) and len(e.args) == 2 and e.args[0].is_number
+                and isinstance(e.args[1], sp.Piecewise))
+
+    return expr.replace(numeric_times_piecewise,
+                        lambda e: sp.Piecewise(*[(e.args[0] * v, c) for v, c in e.args[1].args], evaluate=False))
 
 
 def _clip_rule(pw):
