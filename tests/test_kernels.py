@@ -303,7 +303,7 @@ def test_build_is_deterministic_and_headed(tmp_path):
     first, second = numpy_files(CATALOG, "p"), numpy_files(load_catalog(), "p")
     assert first == second and sorted(first) == ["numpy/activations.py", "numpy/losses.py", "numpy/regularizers.py"]
     for text in first.values():
-        assert text.splitlines()[0] == "# p"
+        assert text.splitlines()[0] == "# p Template: numpy/module.py.jinja."
         assert "import numpy" in text and "scipy" not in text.replace("scipy.special", "")
 
 

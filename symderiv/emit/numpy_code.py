@@ -14,7 +14,8 @@ Two steps turn a SymPy expression into stable NumPy source:
      that input's nan (`KeepNan`), so nan in gives nan out (relu'(nan) and identity'(nan) are nan,
      not 1); step functions become sums of values times boolean masks (no numpy.where).
 2. `StableNumPyPrinter` prints it: nested ``numpy.where`` (never ``numpy.select``), constants as
-   plain Python floats (weak scalars: float32 stays float32), small integer powers as products.
+   plain Python floats (weak scalars: float32 stays float32), small integer powers as products,
+   comparisons and logic as Python operators (``x < 0``, ``&``), which on arrays are NumPy's ufuncs.
 
 `kernel_source(exprs, variables)` runs both and `sympy.cse` for a kernel body.
 """
@@ -117,13 +118,25 @@ class StableNumPyPrinter(NumPyPrinter):
         """Nested binary numpy.minimum (see `_print_Max`)."""
         return self._logical("numpy.minimum", expr.args)
 
+    def _print_Relational(self, expr):
+        """`x < 0` rather than numpy.less(x, 0): on arrays NumPy's operators are those ufuncs."""
+        return f"{self.parenthesize(expr.lhs, 35)} {expr.rel_op} {self.parenthesize(expr.rhs, 35)}"
+
     def _print_And(self, expr):
-        """Nested binary numpy.logical_and: `.reduce` over a tuple first stacks every operand into one array."""
-        return self._logical("numpy.logical_and", expr.args)
+        """`(a) & (b)`: the elementwise operator, binary (numpy.logical_and.reduce would stack the operands)."""
+        return " & ".join(self._operand(a) for a in sorted(expr.args, key=sp.default_sort_key))
 
     def _print_Or(self, expr):
-        """Nested binary numpy.logical_or (see `_print_And`)."""
-        return self._logical("numpy.logical_or", expr.args)
+        """`(a) | (b)` (see `_print_And`)."""
+        return " | ".join(self._operand(a) for a in sorted(expr.args, key=sp.default_sort_key))
+
+    def _print_Not(self, expr):
+        """`~(a)`: elementwise not of a boolean array."""
+        return f"~{self._operand(expr.args[0])}"
+
+    def _operand(self, cond):
+        """A condition as an operand of & | ~ (which bind tighter than comparisons): parenthesised unless a name."""
+        return self._print(cond) if cond.is_Symbol else f"({self._print(cond)})"
 
     def _logical(self, fn, args):
         args = sorted(args, key=sp.default_sort_key)

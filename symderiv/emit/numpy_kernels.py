@@ -15,18 +15,14 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 from functools import lru_cache
-from pathlib import Path
 
-import jinja2
 import mpmath
 import numpy
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative, output_form
-from symderiv.emit import special
 from symderiv.emit.numpy_code import OP_COSTS, hazards, kernel_source, stabilize, to_numpy
-
-TEMPLATES = Path(__file__).parent / "templates"
+from symderiv.emit.templating import environment, template_header
 
 MODULES = {"activation": "numpy/activations.py", "loss": "numpy/losses.py", "regularizer": "numpy/regularizers.py"}
 TITLES = {"activation": "activation functions", "loss": "losses", "regularizer": "regularizers and dropout"}
@@ -35,14 +31,6 @@ LOSS_ARGS = {"y": "input", "t": "target"}
 GRAD = sp.Symbol("grad_output", real=True)
 SAMPLE = "sample"
 TRAINING_DEFAULT = {"inference_expr": True, "train_expr": False}   # which extra key the entry has
-
-
-@lru_cache(maxsize=None)
-def environment() -> jinja2.Environment:
-    """The strict, stable Jinja environment of the NumPy templates."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                              autoescape=False)
 
 
 def _doc(text) -> str:
@@ -189,9 +177,7 @@ def _probe_nan(entry, body, grad) -> bool:
 
 @lru_cache(maxsize=None)
 def _probe_source():
-    return environment().get_template("numpy/runtime.py.jinja").render(
-        uses_erf=True, erfc_cheb=[repr(c) for c in special.erfc_chebyshev()],
-        erf_series=[repr(c) for c in special.erf_series()])
+    return environment().get_template("numpy/runtime.py.jinja").render(uses_erf=True)
 
 
 def _probe_namespace() -> dict:
@@ -376,11 +362,10 @@ def module_text(provenance: str, kind: str, entries, models=None) -> str:
     models = [(models or {}).get(e.name) or kernel_model(e) for e in entries]
     source = "".join(str(m) for m in models)
     uses_erf = "_erf" in source
-    return environment().get_template("numpy/module.py.jinja").render(
-        provenance=provenance, title=TITLES[kind], kind=kind, models=models,
-        variants=_variant_of(models), uses_erf=uses_erf,
-        erfc_cheb=[repr(c) for c in special.erfc_chebyshev()], erf_series=[repr(c) for c in special.erf_series()],
-        erfc_f32=[repr(c) for c in special.erfc_f32_poly()], names=[m["name"] for m in models],
+    template = "numpy/module.py.jinja"
+    return environment().get_template(template).render(
+        header=template_header(provenance, template), title=TITLES[kind], kind=kind, models=models,
+        variants=_variant_of(models), uses_erf=uses_erf, names=[m["name"] for m in models],
     )
 
 

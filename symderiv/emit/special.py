@@ -53,3 +53,8 @@ def erfc_f32_poly(n: int = F32_TERMS) -> tuple:
     """Monomial coefficients (highest degree first) of a degree n-1 Chebyshev fit of P(s) on [-1, 1]."""
     with mpmath.workdps(40):
         return tuple(float(c) for c in mpmath.chebyfit(_p_of_s, [-1, 1], n))
+
+
+def tables() -> dict:
+    """{name in the kernel runtime: coefficients}: the tables `symderiv.emit.kernel_erf` reads."""
+    return {"_ERFC_CHEB": erfc_chebyshev(), "_ERF_SERIES": erf_series(), "_ERFC_F32": erfc_f32_poly()}
