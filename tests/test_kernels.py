@@ -6,7 +6,9 @@ limits at +-inf, and torch.nn.functional where installed.
 Floating-point warnings are errors in this file.
 """
 
+import doctest
 import importlib.util
+import re
 import warnings
 
 import mpmath
@@ -367,3 +369,33 @@ def test_numeric_limits_agree_with_sympy_and_refuse_what_has_none():
     assert hazards_of(1 + sp.tanh(X)) == ["cancellation"]
     assert hazards_of(sp.exp(X) / (1 + sp.exp(X)) ** 2) == ["underflow"]
     assert hazards_of(1 / (1 + sp.exp(-X))) == []
+
+
+class SignlessZero(doctest.OutputChecker):
+    """-0. prints like 0. (hardswish(-3) = -3 * 0 / 6 is -0.0, as in PyTorch; mpmath's 0 has no sign)."""
+
+    def check_output(self, want, got, optionflags):
+        return super().check_output(want, re.sub(r"-0\.(?!\d)", " 0.", got), optionflags)
+
+
+def _doctests(mod):
+    return [t for t in doctest.DocTestFinder().find(mod, mod.__name__, globs=vars(mod)) if t.examples]
+
+
+@pytest.mark.parametrize("kind", list(K.MODULES))
+def test_docstring_examples_print_the_mpmath_reference(mods, kind):
+    """Every kernel docstring's example, whose output the emitter computed from the catalog by mpmath."""
+    runner = doctest.DocTestRunner(SignlessZero(), verbose=False)
+    tests = _doctests(mods[kind])
+    assert len(tests) >= {"activation": 40, "loss": 7, "regularizer": 4}[kind]
+    failed = []
+    for t in tests:
+        if runner.run(t, out=lambda s: None).failed:
+            failed.append(t.name)
+    assert not failed, failed
+
+
+def test_a_docstring_example_with_a_wrong_output_fails(mods):
+    test = next(t for t in _doctests(mods["activation"]) if t.name.endswith(".sigmoid"))
+    test.examples[0].want = test.examples[0].want.replace("0.5", "0.6")
+    assert doctest.DocTestRunner(SignlessZero(), verbose=False).run(test, out=lambda s: None).failed == 1

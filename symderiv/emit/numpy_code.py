@@ -26,6 +26,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
 from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.str import StrPrinter
 
 SETTINGS = {"fully_qualified_modules": True, "allow_unknown_functions": False}
 _Z = sp.Symbol("_z", positive=True)       # exp(-|u|), in (0, 1]
@@ -148,6 +149,41 @@ class StableNumPyPrinter(NumPyPrinter):
     def _print_Abs(self, expr):
         """numpy.abs rather than the builtin abs, so the call is visibly a ufunc."""
         return f"numpy.abs({self._print(expr.args[0])})"
+
+
+class FormulaPrinter(StrPrinter):
+    """Docstring text of a (stabilized) expression: what the kernel computes, in plain notation."""
+
+    def _print_Float(self, expr):
+        """The float64 value's shortest repr, not 30 digits."""
+        return repr(float(expr))
+
+    def _print_Abs(self, expr):
+        """|u|."""
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_ExpNegAbs(self, expr):
+        """exp(-|u|), the one exponential of a two-sided formula."""
+        return f"exp(-|{self._print(expr.args[0])}|)"
+
+    def _print_Erfc(self, expr):
+        """erfc(u) (the wrapper only stops SymPy's evaluation)."""
+        return f"erfc({self._print(expr.args[0])})"
+
+    def _print_KeepNan(self, expr):
+        """The value itself: keeping nan is the kernel's business, not the formula's."""
+        return self._print(expr.args[0])
+
+    def _print_Mask(self, expr):
+        """[condition], Iverson's bracket: 1 where it holds, else 0."""
+        return f"[{self._print(expr.args[0])}]"
+
+
+def formula_text(expr) -> str:
+    """`expr` as docstring text (`FormulaPrinter`): floats short, |u|, Iverson brackets."""
+    if isinstance(expr, sp.MatrixBase):
+        return "[" + ", ".join(formula_text(e) for e in expr) + "]"
+    return FormulaPrinter({"order": "none"}).doprint(expr)
 
 
 def fold_constants(expr):
