@@ -103,7 +103,7 @@ def test_softplus_threshold_is_refuted_without_it(mods):
     assert np.any(ignoring != ty) and np.array_equal(f(x, beta=2.0, threshold=10.0), ty)
 
 
-FROM_OUTPUT = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "celu"]
+FROM_OUTPUT = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "celu"]
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])

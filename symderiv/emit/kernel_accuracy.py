@@ -149,3 +149,24 @@ def kernel_errors(mods, entry, dtype) -> dict:
                 worst = (float(errs.max()), float(scaled[i]), tuple(float(v) for v in pts[i]))
         result[which] = worst
     return result
+
+
+FROM_OUTPUT_REGIONS = ((-4.0, 4.0), (-20.0, -4.0), (4.0, 20.0), (-40.0, -20.0), (20.0, 40.0))
+
+
+def from_output_errors(mods, entry, dtype, per_region=41) -> dict:
+    """{(low, high): max relative error} of NAME_backward_from_output(1, NAME(x)) against f'(x) by mpmath.
+
+    The relative error of f' is what a saturated output loses: sigmoid's f(1 - f) once f rounds to 1."""
+    mod = mods[entry.kind]
+    f, bo = getattr(mod, entry.name), getattr(mod, entry.name + "_backward_from_output")
+    ref_fn = references(entry, "backward")[0]
+    out = {}
+    for low, high in FROM_OUTPUT_REGIONS:
+        x = np.linspace(low, high, per_region).astype(dtype)
+        got = bo(np.ones_like(x), f(x)).astype(np.float64)
+        ref = np.array([float(v) for v in evaluate([ref_fn], x[:, None])[0]])
+        with np.errstate(all="ignore"):
+            rel = np.where(ref == got, 0.0, np.abs(got - ref) / np.abs(ref))
+        out[(low, high)] = float(np.nanmax(rel))
+    return out

@@ -486,7 +486,10 @@ def _side_point(cond, x):
 
 
 def _solve_piece(entry, fi, di, x, side):
-    """g_i(f) with g_i(f_i(x)) = f_i'(x) proved, if f_i(0) = 0 and f_i has the sign of x on its side."""
+    """g_i(f) with g_i(f_i(x)) = f_i'(x) proved, if f_i(0) = 0 and f_i has the sign of x on its side.
+
+    Float constants (selu's scale and alpha) are proved as positive symbols and put back after:
+    the identity then holds for every value of them, so for the floats too, exactly."""
     if fi is None or di.has(sp.Piecewise):
         return None
     at = entry.defaults()
@@ -495,8 +498,19 @@ def _solve_piece(entry, fi, di, x, side):
         return None   # f = 0 on a side (relu) keeps f <= 0 <=> x <= 0 since the other side is strict
     if not di.has(x):
         return di
-    sols = sp.solve(sp.Eq(fi, OUTPUT), x)
+    floats = sorted({abs(c) for c in (fi.atoms(sp.Float) | di.atoms(sp.Float))}, key=float)
+    consts = {c: sp.Symbol(f"_c{i}", positive=True) for i, c in enumerate(floats)}
+    fs, ds = (_symbolic_floats(e, consts) for e in (fi, di))
+    sols = sp.solve(sp.Eq(fs, OUTPUT), x)
     if len(sols) != 1:
         return None
-    gi = sp.simplify(di.subs(x, sols[0]))
-    return gi if sp.simplify(gi.subs(OUTPUT, fi) - di) == 0 else None
+    gi = sp.simplify(ds.subs(x, sols[0]))
+    if sp.simplify(gi.subs(OUTPUT, fs) - ds) != 0:
+        return None
+    return sp.expand(gi).xreplace({s: c for c, s in consts.items()})
+
+
+def _symbolic_floats(expr, consts):
+    """`expr` with each Float +-c replaced by +-(its symbol); products of floats stay products of symbols."""
+    return expr.replace(lambda e: isinstance(e, sp.Float),
+                        lambda e: consts[abs(e)] if e > 0 else -consts[abs(e)])
