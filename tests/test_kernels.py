@@ -1,11 +1,14 @@
 """The generated NumPy kernels: values and gradients against mpmath, the float traps, the API.
 
 References are the catalog expressions and `derivative(entry, v)` evaluated by mpmath
-(`symderiv.emit.kernel_accuracy`), SymPy limits at +-inf, and torch.nn.functional where installed.
+(`symderiv.emit.kernel_accuracy`, cached per process), their mpmath values at +-1e400 for the
+limits at +-inf, and torch.nn.functional where installed.
 Floating-point warnings are errors in this file.
 """
 
+import doctest
 import importlib.util
+import re
 import warnings
 
 import mpmath
@@ -24,9 +27,9 @@ ELEMENTWISE = K.elementwise(CATALOG)
 DTYPES = ("float64", "float32")
 
 
-@pytest.fixture(scope="module")
-def mods(tmp_path_factory):
-    return K.load_modules(tmp_path_factory.mktemp("kernels"), CATALOG)
+@pytest.fixture(scope="session")
+def mods():
+    return K.kernel_modules(CATALOG)   # rendered and imported once per process (shared with test_kernel_conventions)
 
 
 def fn(mods, name):
@@ -57,11 +60,15 @@ SPECIAL = np.array([np.inf, -np.inf, np.nan, 1e308, -1e308, 5e-324, -5e-324, 0.0
 
 
 def _limit(entry, expr, end):
-    try:
-        lim = sp.limit(expr.subs(entry.defaults()), entry.var, end)
-    except (ValueError, TypeError, NotImplementedError):
-        return None
-    return float(lim) if lim.is_finite or lim in (sp.oo, -sp.oo) else None
+    """float(expr at x = end * 1e400) by mpmath (no overflow there): the limit at +-inf rounded to
+    float64 for the functions here (they approach it exponentially or like 1/x; inf where they grow).
+    SymPy's `limit` gives the same where it answers, but not through a Piecewise, and in seconds."""
+    f = sp.lambdify([entry.var], expr.subs(entry.defaults()), modules="mpmath")
+    with mpmath.workdps(30):
+        try:
+            return float(f(mpmath.mpf(end) * mpmath.mpf("1e400")))
+        except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+            return None
 
 
 @pytest.mark.parametrize("name", [e.name for e in ELEMENTWISE if len(e.variables) == 1])
@@ -75,10 +82,10 @@ def test_infinities_give_limits_and_nan_stays_nan(mods, name):
         bwd = b(np.ones_like(SPECIAL), SPECIAL, **extra)
     bwd = bwd[0] if isinstance(bwd, tuple) else bwd
     assert np.isnan(fwd[2]) and np.isnan(bwd[2]), f"{name}: nan in must give nan out"
-    for value, i in ((sp.oo, 0), (-sp.oo, 1)):
+    for value, i in ((1, 0), (-1, 1)):
         for got, expr in ((fwd[i], entry.expr), (bwd[i], derivative(entry))):
             lim = _limit(entry, expr, value)
-            if lim is not None:
+            if lim is not None and not np.isnan(lim):
                 assert got == lim, f"{name} at {value}: {got} != limit {lim}"
 
 
@@ -212,7 +219,7 @@ def test_identity_returns_its_input_without_copy(mods):
 
 def _vector_rows(dtype):
     rng = np.random.default_rng(3)
-    rows = np.concatenate([3 * rng.standard_normal((12, 3)), [[1000, 0, -1000], [-800, -801, -799], [0, 0, 0]]])
+    rows = np.concatenate([3 * rng.standard_normal((5, 3)), [[1000, 0, -1000], [-800, -801, -799], [0, 0, 0]]])
     return rows.astype(dtype)
 
 
@@ -254,7 +261,7 @@ def test_cross_entropy_matches_the_catalog(mods, dtype):
             assert np.isclose(loss[r], float(value(*args)), rtol=tol, atol=tol)
             assert np.allclose(grad[r], [float(gf(*args)) for gf in grads], rtol=tol, atol=tol)
     assert np.isclose(f(logits, target), loss.mean(), rtol=tol)
-    classes = np.array([0, 2, 1] * 5)
+    classes = np.array([0, 2, 1, 1, 0, 2, 2, 1])
     onehot = np.eye(3, dtype=dtype)[classes]
     assert np.allclose(f(logits, classes), f(logits, onehot))
     assert np.allclose(b(1.0, logits, classes), b(1.0, logits, onehot))
@@ -298,7 +305,7 @@ def test_build_is_deterministic_and_headed(tmp_path):
     first, second = numpy_files(CATALOG, "p"), numpy_files(load_catalog(), "p")
     assert first == second and sorted(first) == ["numpy/activations.py", "numpy/losses.py", "numpy/regularizers.py"]
     for text in first.values():
-        assert text.splitlines()[0] == "# p"
+        assert text.splitlines()[0] == "# p Template: numpy/module.py.jinja."
         assert "import numpy" in text and "scipy" not in text.replace("scipy.special", "")
 
 
@@ -362,3 +369,33 @@ def test_numeric_limits_agree_with_sympy_and_refuse_what_has_none():
     assert hazards_of(1 + sp.tanh(X)) == ["cancellation"]
     assert hazards_of(sp.exp(X) / (1 + sp.exp(X)) ** 2) == ["underflow"]
     assert hazards_of(1 / (1 + sp.exp(-X))) == []
+
+
+class SignlessZero(doctest.OutputChecker):
+    """-0. prints like 0. (hardswish(-3) = -3 * 0 / 6 is -0.0, as in PyTorch; mpmath's 0 has no sign)."""
+
+    def check_output(self, want, got, optionflags):
+        return super().check_output(want, re.sub(r"-0\.(?!\d)", " 0.", got), optionflags)
+
+
+def _doctests(mod):
+    return [t for t in doctest.DocTestFinder().find(mod, mod.__name__, globs=vars(mod)) if t.examples]
+
+
+@pytest.mark.parametrize("kind", list(K.MODULES))
+def test_docstring_examples_print_the_mpmath_reference(mods, kind):
+    """Every kernel docstring's example, whose output the emitter computed from the catalog by mpmath."""
+    runner = doctest.DocTestRunner(SignlessZero(), verbose=False)
+    tests = _doctests(mods[kind])
+    assert len(tests) >= {"activation": 40, "loss": 7, "regularizer": 4}[kind]
+    failed = []
+    for t in tests:
+        if runner.run(t, out=lambda s: None).failed:
+            failed.append(t.name)
+    assert not failed, failed
+
+
+def test_a_docstring_example_with_a_wrong_output_fails(mods):
+    test = next(t for t in _doctests(mods["activation"]) if t.name.endswith(".sigmoid"))
+    test.examples[0].want = test.examples[0].want.replace("0.5", "0.6")
+    assert doctest.DocTestRunner(SignlessZero(), verbose=False).run(test, out=lambda s: None).failed == 1

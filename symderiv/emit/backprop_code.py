@@ -19,6 +19,7 @@ from symderiv.calculus.backprop import Chain, Layered, chain_blocks, layered
 from symderiv.calculus.network import CONVENTIONS, mlp2
 from symderiv.emit.latex import to_latex
 from symderiv.emit.numpy_code import stabilize, to_numpy
+from symderiv.emit.templating import environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 MLP2_ACTIVATIONS = ("relu", "leaky_relu")
@@ -26,11 +27,8 @@ MLP2_ACTIVATIONS = ("relu", "leaky_relu")
 
 @lru_cache(maxsize=1)
 def env() -> jinja2.Environment:
-    """The strict, stable Jinja environment of these templates."""
-    e = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
-                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    e.filters["tuple_repr"] = lambda v: repr(tuple(v))
-    return e
+    """The emitters' shared Jinja environment (`symderiv.emit.templating`)."""
+    return environment()
 
 
 # ----- the scalar chain -------------------------------------------------------------------------
@@ -87,7 +85,6 @@ def chain_module(chain: Chain, provenance: str) -> str:
 def _erf_runtime() -> str:
     """The kernel modules' erf/erfc (scipy.special when importable, else their NumPy fallback)."""
     from symderiv.emit import special
-    from symderiv.emit.numpy_kernels import environment
 
     text = environment().get_template("numpy/runtime.py.jinja").render(
         uses_erf=True, erfc_cheb=[repr(c) for c in special.erfc_chebyshev()],

@@ -14,7 +14,8 @@ Two steps turn a SymPy expression into stable NumPy source:
      that input's nan (`KeepNan`), so nan in gives nan out (relu'(nan) and identity'(nan) are nan,
      not 1); step functions become sums of values times boolean masks (no numpy.where).
 2. `StableNumPyPrinter` prints it: nested ``numpy.where`` (never ``numpy.select``), constants as
-   plain Python floats (weak scalars: float32 stays float32), small integer powers as products.
+   plain Python floats (weak scalars: float32 stays float32), small integer powers as products,
+   comparisons and logic as Python operators (``x < 0``, ``&``), which on arrays are NumPy's ufuncs.
 
 `kernel_source(exprs, variables)` runs both and `sympy.cse` for a kernel body.
 """
@@ -25,6 +26,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
 from sympy.printing.numpy import NumPyPrinter
+from sympy.printing.str import StrPrinter
 
 SETTINGS = {"fully_qualified_modules": True, "allow_unknown_functions": False}
 _Z = sp.Symbol("_z", positive=True)       # exp(-|u|), in (0, 1]
@@ -117,13 +119,25 @@ class StableNumPyPrinter(NumPyPrinter):
         """Nested binary numpy.minimum (see `_print_Max`)."""
         return self._logical("numpy.minimum", expr.args)
 
+    def _print_Relational(self, expr):
+        """`x < 0` rather than numpy.less(x, 0): on arrays NumPy's operators are those ufuncs."""
+        return f"{self.parenthesize(expr.lhs, 35)} {expr.rel_op} {self.parenthesize(expr.rhs, 35)}"
+
     def _print_And(self, expr):
-        """Nested binary numpy.logical_and: `.reduce` over a tuple first stacks every operand into one array."""
-        return self._logical("numpy.logical_and", expr.args)
+        """`(a) & (b)`: the elementwise operator, binary (numpy.logical_and.reduce would stack the operands)."""
+        return " & ".join(self._operand(a) for a in sorted(expr.args, key=sp.default_sort_key))
 
     def _print_Or(self, expr):
-        """Nested binary numpy.logical_or (see `_print_And`)."""
-        return self._logical("numpy.logical_or", expr.args)
+        """`(a) | (b)` (see `_print_And`)."""
+        return " | ".join(self._operand(a) for a in sorted(expr.args, key=sp.default_sort_key))
+
+    def _print_Not(self, expr):
+        """`~(a)`: elementwise not of a boolean array."""
+        return f"~{self._operand(expr.args[0])}"
+
+    def _operand(self, cond):
+        """A condition as an operand of & | ~ (which bind tighter than comparisons): parenthesised unless a name."""
+        return self._print(cond) if cond.is_Symbol else f"({self._print(cond)})"
 
     def _logical(self, fn, args):
         args = sorted(args, key=sp.default_sort_key)
@@ -135,6 +149,41 @@ class StableNumPyPrinter(NumPyPrinter):
     def _print_Abs(self, expr):
         """numpy.abs rather than the builtin abs, so the call is visibly a ufunc."""
         return f"numpy.abs({self._print(expr.args[0])})"
+
+
+class FormulaPrinter(StrPrinter):
+    """Docstring text of a (stabilized) expression: what the kernel computes, in plain notation."""
+
+    def _print_Float(self, expr):
+        """The float64 value's shortest repr, not 30 digits."""
+        return repr(float(expr))
+
+    def _print_Abs(self, expr):
+        """|u|."""
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_ExpNegAbs(self, expr):
+        """exp(-|u|), the one exponential of a two-sided formula."""
+        return f"exp(-|{self._print(expr.args[0])}|)"
+
+    def _print_Erfc(self, expr):
+        """erfc(u) (the wrapper only stops SymPy's evaluation)."""
+        return f"erfc({self._print(expr.args[0])})"
+
+    def _print_KeepNan(self, expr):
+        """The value itself: keeping nan is the kernel's business, not the formula's."""
+        return self._print(expr.args[0])
+
+    def _print_Mask(self, expr):
+        """[condition], Iverson's bracket: 1 where it holds, else 0."""
+        return f"[{self._print(expr.args[0])}]"
+
+
+def formula_text(expr) -> str:
+    """`expr` as docstring text (`FormulaPrinter`): floats short, |u|, Iverson brackets."""
+    if isinstance(expr, sp.MatrixBase):
+        return "[" + ", ".join(formula_text(e) for e in expr) + "]"
+    return FormulaPrinter({"order": "none"}).doprint(expr)
 
 
 def fold_constants(expr):
@@ -167,7 +216,7 @@ def stabilize(expr, variables=(), two_sided=True, one_sided=False):
     `two_sided=False` skips the exp(-|u|) rewrite (the caller checks that the direct form is accurate:
     1/(1 + exp(-x)) is, once its overflow warning is silenced; exp(x)/(1 + exp(x))^2 is not).
     """
-    expr = _erfc_rule(expr)
+    expr = _erfc_rule(_fold_numbers(expr))
     expr = expr.replace(lambda e: isinstance(e, sp.Piecewise), _clip_rule)
     if two_sided:
         expr = _map_pieces(expr, _two_sided)
@@ -199,6 +248,17 @@ def _sech_rule(expr):
         return add
 
     return expr.replace(lambda e: isinstance(e, sp.Add) and e.has(sp.tanh), rule)
+
+
+def _fold_numbers(expr):
+    """c*Piecewise((a, p), (b, True)) -> Piecewise((c*a, p), (c*b, True)) for a number c: one rounding
+    of the constants (selu: scale*alpha as one float, exact at -inf) and no more ufunc passes."""
+    def numeric_times_piecewise(e):
+        return (isinstance(e, sp.Mul) and len(e.args) == 2 and e.args[0].is_number
+                and isinstance(e.args[1], sp.Piecewise))
+
+    return expr.replace(numeric_times_piecewise,
+                        lambda e: sp.Piecewise(*[(e.args[0] * v, c) for v, c in e.args[1].args], evaluate=False))
 
 
 def _clip_rule(pw):

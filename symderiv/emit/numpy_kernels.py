@@ -15,18 +15,15 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 from functools import lru_cache
-from pathlib import Path
 
-import jinja2
 import mpmath
 import numpy
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative, output_form
-from symderiv.emit import special
-from symderiv.emit.numpy_code import OP_COSTS, hazards, kernel_source, stabilize, to_numpy
-
-TEMPLATES = Path(__file__).parent / "templates"
+from symderiv.emit.numpy_code import OP_COSTS, formula_text, hazards, kernel_source, stabilize, to_numpy
+from symderiv.numerics.mp_eval import evaluate
+from symderiv.emit.templating import environment, template_header
 
 MODULES = {"activation": "numpy/activations.py", "loss": "numpy/losses.py", "regularizer": "numpy/regularizers.py"}
 TITLES = {"activation": "activation functions", "loss": "losses", "regularizer": "regularizers and dropout"}
@@ -35,14 +32,6 @@ LOSS_ARGS = {"y": "input", "t": "target"}
 GRAD = sp.Symbol("grad_output", real=True)
 SAMPLE = "sample"
 TRAINING_DEFAULT = {"inference_expr": True, "train_expr": False}   # which extra key the entry has
-
-
-@lru_cache(maxsize=None)
-def environment() -> jinja2.Environment:
-    """The strict, stable Jinja environment of the NumPy templates."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                              autoescape=False)
 
 
 def _doc(text) -> str:
@@ -96,6 +85,7 @@ def _body(name, args, exprs, variables, grad=False, two_sided=True, one_sided=Fa
     found = [] if two_sided else [h for e in stable for h in hazards(e)]
     cost += OP_COSTS["saturate"] * found.count("inf/inf")
     body = {"fn": name, "args": ", ".join(args), "lines": lines, "results": results, "n": len(exprs),
+            "computes": [_doc(formula_text(e)) for e in stable],
             "cost": cost, "hazards": [h for h in found if h != "inf/inf"]}
     return _finish(body, grad)
 
@@ -189,9 +179,7 @@ def _probe_nan(entry, body, grad) -> bool:
 
 @lru_cache(maxsize=None)
 def _probe_source():
-    return environment().get_template("numpy/runtime.py.jinja").render(
-        uses_erf=True, erfc_cheb=[repr(c) for c in special.erfc_chebyshev()],
-        erf_series=[repr(c) for c in special.erf_series()])
+    return environment().get_template("numpy/runtime.py.jinja").render(uses_erf=True)
 
 
 def _probe_namespace() -> dict:
@@ -276,7 +264,7 @@ def _choose(entry, name, args, exprs, variables, grad, probe):
 def _derivative_texts(entry):
     if entry.is_vector:   # the Jacobian is not printed: the docstring gives the vector-Jacobian product
         return []
-    return [{"var": str(v), "text": _doc(sp.sstr(derivative(entry, v)))}
+    return [{"var": str(v), "text": _doc(formula_text(derivative(entry, v)))}
             for v in _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]]
 
 
@@ -297,13 +285,15 @@ def kernel_model(entry) -> dict:
     names = _names(entry)
     model = {
         "name": entry.name, "kind": entry.kind, "summary": _doc(entry.description),
-        "formula": _doc(sp.sstr(entry.expr)), "derivatives": _derivative_texts(entry),
+        "formula": _doc(formula_text(entry.expr)), "derivatives": _derivative_texts(entry),
         "kinks": [_doc(f"at {k.at}: d/d{k.wrt or entry.var} = " + ", ".join(f"{k.value_in(c)} ({c})" for c in CONVENTIONS)
                        + f"; {k.why}") for k in entry.kinks],
         "reference": _doc(entry.reference), "torch": entry.torch, "switch": _switch_text(entry),
         "inputs": [names[v] for v in entry.variables], "params": _params(kernel_entry(entry)),
         "style": "vector" if "axis" in entry.extra else "random" if "random" in entry.extra else entry.kind,
-        "axis": entry.extra.get("axis"), "variant": None, "example": _example(entry, names),
+        "axis": entry.extra.get("axis"), "variant": None,
+        "example": _example(kernel_entry(entry), names, _eval_entry(kernel_entry(entry)).expr),
+        "backward_example": _backward_example(entry, names),
     }
     model.update(_signature(entry, model))
     if model["style"] == "vector":
@@ -319,7 +309,7 @@ def kernel_model(entry) -> dict:
                      sample=_sample_text(entry), sample_symbol=rnd["symbol"].name,
                      training_default=next(v for k, v in TRAINING_DEFAULT.items()
                                            if k in entry.extra or k in rnd),
-                     train_formula=_doc(sp.sstr(train.expr)), law=_doc(f"{rnd['law']} {rnd.get('between', rnd.get('keep'))}"))
+                     train_formula=_doc(formula_text(train.expr)), law=_doc(f"{rnd['law']} {rnd.get('between', rnd.get('keep'))}"))
         return model
     fwd, bwds = _bodies(kernel_entry(entry), "", variables)
     # f(x) = x returns x itself when no `out` is given (an array of the result dtype; no copy)
@@ -333,14 +323,46 @@ def kernel_model(entry) -> dict:
     return model
 
 
-def _example(entry, names) -> str:
-    """A call that runs (printed in the docstring)."""
+EXAMPLE_INPUTS = {"x": ("numpy.linspace(-3.0, 3.0, 7)", numpy.linspace(-3.0, 3.0, 7)),
+                  "other": ("numpy.linspace(3.0, -3.0, 7)", numpy.linspace(3.0, -3.0, 7)),
+                  "target": ("numpy.full(7, 0.5)", numpy.full(7, 0.5)),
+                  "row": ("numpy.array([[1.0, 2.0, 3.0]])", numpy.array([1.0, 2.0, 3.0])),
+                  "onehot": ("numpy.array([[0.0, 0.0, 1.0]])", numpy.array([0.0, 0.0, 1.0]))}
+
+
+def _example_inputs(entry, names):
+    """([argument text], [input values per variable], keyword text) of the docstring example."""
     if "axis" in entry.extra:
-        args = ["numpy.array([[1.0, 2.0, 3.0]])"] + (["numpy.array([[0.0, 0.0, 1.0]])"] if entry.kind == "loss" else [])
+        keys = ["row"] + (["onehot"] if entry.kind == "loss" else [])
+        values = [v for k in keys for v in EXAMPLE_INPUTS[k][1]]
+        return [EXAMPLE_INPUTS[k][0] for k in keys], values, ', reduction="none"' if entry.kind == "loss" else ""
+    keys = ["target" if names[v] == "target" else "x" if i == 0 else "other" for i, v in enumerate(entry.variables)]
+    kw = ", training=False" if "random" in entry.extra else ', reduction="none"' if entry.kind != "activation" else ""
+    return [EXAMPLE_INPUTS[k][0] for k in keys], [EXAMPLE_INPUTS[k][1] for k in keys], kw
+
+
+def _example(entry, names, expr, backward=False):
+    """{"call", "output"}: a call that runs and what it prints, the output computed from the catalog
+    expression `expr` by mpmath (rounded to float64, in NumPy's repr), so the doctest checks the kernel."""
+    args, values, kw = _example_inputs(entry, names)
+    expr = sp.sympify(expr).subs(entry.defaults())
+    fns = [sp.lambdify(entry.variables, e, modules="mpmath") for e in (expr if expr.is_Matrix else [expr])]
+    if "axis" in entry.extra:   # one row: softmax's three values, cross_entropy's one loss
+        out = numpy.array([[float(col[0]) for col in evaluate(fns, [tuple(values)])]])
+        out = out if expr.is_Matrix else out[0]
     else:
-        args = ["numpy.linspace(-3.0, 3.0, 7)" if entry.kind != "loss" or names[v] == "input"
-                else "numpy.full(7, 0.5)" for v in entry.variables]
-    return f"{entry.name}({', '.join(args)})"
+        out = numpy.array([float(v) for v in evaluate(fns, list(zip(*values)))[0]])
+    call = f"{entry.name}{'_backward' if backward else ''}({'numpy.ones(7), ' if backward else ''}{', '.join(args)}{kw})"
+    return {"call": call, "output": repr(out)}
+
+
+def _backward_example(entry, names):
+    """The backward's docstring example, for elementwise entries with one gradient (else None)."""
+    wrt = _grad_vars(entry)
+    if entry.is_vector or "axis" in entry.extra or "random" in entry.extra or len(wrt) != 1 or any(
+            p.learnable for p in entry.params):
+        return None
+    return _example(entry, names, derivative(entry, wrt[0]), backward=True)
 
 
 def _signature(entry, model) -> dict:
@@ -376,11 +398,10 @@ def module_text(provenance: str, kind: str, entries, models=None) -> str:
     models = [(models or {}).get(e.name) or kernel_model(e) for e in entries]
     source = "".join(str(m) for m in models)
     uses_erf = "_erf" in source
-    return environment().get_template("numpy/module.py.jinja").render(
-        provenance=provenance, title=TITLES[kind], kind=kind, models=models,
-        variants=_variant_of(models), uses_erf=uses_erf,
-        erfc_cheb=[repr(c) for c in special.erfc_chebyshev()], erf_series=[repr(c) for c in special.erf_series()],
-        erfc_f32=[repr(c) for c in special.erfc_f32_poly()], names=[m["name"] for m in models],
+    template = "numpy/module.py.jinja"
+    return environment().get_template(template).render(
+        header=template_header(provenance, template), title=TITLES[kind], kind=kind, models=models,
+        variants=_variant_of(models), uses_erf=uses_erf, names=[m["name"] for m in models],
     )
 
 
@@ -450,7 +471,7 @@ def _from_output_body(entry):
     expr = sp.piecewise_fold(GRAD * g) if g.has(sp.Piecewise) else GRAD * g
     body = _body(f"_{entry.name}_backward_from_output", ["grad_output", "output"] + [p.name for p in ordered],
                  [expr], (OUTPUT,), two_sided=False)
-    body["formula"] = _doc(sp.sstr(g))
+    body["formula"] = _doc(formula_text(g))
     return body
 
 
@@ -465,7 +486,10 @@ def _side_point(cond, x):
 
 
 def _solve_piece(entry, fi, di, x, side):
-    """g_i(f) with g_i(f_i(x)) = f_i'(x) proved, if f_i(0) = 0 and f_i has the sign of x on its side."""
+    """g_i(f) with g_i(f_i(x)) = f_i'(x) proved, if f_i(0) = 0 and f_i has the sign of x on its side.
+
+    Float constants (selu's scale and alpha) are proved as positive symbols and put back after:
+    the identity then holds for every value of them, so for the floats too, exactly."""
     if fi is None or di.has(sp.Piecewise):
         return None
     at = entry.defaults()
@@ -474,8 +498,19 @@ def _solve_piece(entry, fi, di, x, side):
         return None   # f = 0 on a side (relu) keeps f <= 0 <=> x <= 0 since the other side is strict
     if not di.has(x):
         return di
-    sols = sp.solve(sp.Eq(fi, OUTPUT), x)
+    floats = sorted({abs(c) for c in (fi.atoms(sp.Float) | di.atoms(sp.Float))}, key=float)
+    consts = {c: sp.Symbol(f"_c{i}", positive=True) for i, c in enumerate(floats)}
+    fs, ds = (_symbolic_floats(e, consts) for e in (fi, di))
+    sols = sp.solve(sp.Eq(fs, OUTPUT), x)
     if len(sols) != 1:
         return None
-    gi = sp.simplify(di.subs(x, sols[0]))
-    return gi if sp.simplify(gi.subs(OUTPUT, fi) - di) == 0 else None
+    gi = sp.simplify(ds.subs(x, sols[0]))
+    if sp.simplify(gi.subs(OUTPUT, fs) - ds) != 0:
+        return None
+    return sp.expand(gi).xreplace({s: c for c, s in consts.items()})
+
+
+def _symbolic_floats(expr, consts):
+    """`expr` with each Float +-c replaced by +-(its symbol); products of floats stay products of symbols."""
+    return expr.replace(lambda e: isinstance(e, sp.Float),
+                        lambda e: consts[abs(e)] if e > 0 else -consts[abs(e)])

@@ -43,10 +43,9 @@ def erfc_chebyshev(n: int = CHEB_TERMS) -> tuple:
 
 @lru_cache(maxsize=None)
 def erf_series(n: int = SERIES_TERMS) -> tuple:
-    """Coefficients a_k of erf(x) = x * sum_k a_k (x^2)^k, from SymPy's series of erf."""
+    """Coefficients a_k of erf(x) = x * sum_k a_k (x^2)^k, SymPy's Taylor terms of erf (`erf.taylor_term`)."""
     x = sp.Symbol("x")
-    series = sp.series(sp.erf(x), x, 0, 2 * n + 1).removeO()
-    return tuple(float(series.coeff(x, 2 * k + 1)) for k in range(n))
+    return tuple(float(sp.erf.taylor_term(2 * k + 1, x).coeff(x, 2 * k + 1)) for k in range(n))
 
 
 @lru_cache(maxsize=None)
@@ -54,3 +53,8 @@ def erfc_f32_poly(n: int = F32_TERMS) -> tuple:
     """Monomial coefficients (highest degree first) of a degree n-1 Chebyshev fit of P(s) on [-1, 1]."""
     with mpmath.workdps(40):
         return tuple(float(c) for c in mpmath.chebyfit(_p_of_s, [-1, 1], n))
+
+
+def tables() -> dict:
+    """{name in the kernel runtime: coefficients}: the tables `symderiv.emit.kernel_erf` reads."""
+    return {"_ERFC_CHEB": erfc_chebyshev(), "_ERF_SERIES": erf_series(), "_ERFC_F32": erfc_f32_poly()}
