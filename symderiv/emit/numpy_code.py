@@ -262,24 +262,31 @@ def _fold_numbers(expr):
 
 
 def _clip_rule(pw):
-    """Piecewise((a, x < a), (b, x > b), (x, True)) -> Min(Max(x, a), b): one ufunc per bound, not a
-    comparison and a numpy.where (relu, relu6, hardtanh); numpy.maximum keeps nan."""
+    """Piecewise((a, x < p), (b, x > q), (l(x), True)) -> Min(Max(l(x), a), b) for l increasing and linear
+    with l(p) = a, l(q) = b: one ufunc per bound, not a comparison and a numpy.where (relu, relu6,
+    hardtanh: l(x) = x; hardsigmoid: x/6 + 1/2); numpy.maximum keeps nan."""
     *pieces, (last, cond) = pw.args
-    if cond != sp.true or not last.is_Symbol or not pieces:
+    if cond != sp.true or not pieces:
         return pw
     out = last
     for e, c in pieces:
         if isinstance(c, sp.StrictGreaterThan):
             c = c.reversed   # e > x  ->  x < e
-        if not isinstance(c, sp.StrictLessThan) or e.has(last):
+        if not isinstance(c, sp.StrictLessThan):
             return pw
-        if c.lhs == last and c.rhs == e:
-            out = sp.Max(out, e)
-        elif c.rhs == last and c.lhs == e:
-            out = sp.Min(out, e)
-        else:
+        lower = c.lhs.is_Symbol and last.has(c.lhs) and not c.rhs.has(c.lhs)   # x < p: the lower bound
+        var, bound = (c.lhs, c.rhs) if lower else (c.rhs, c.lhs)
+        if not var.is_Symbol or bound.has(var) or e.has(var) or not _increasing_linear(last, var):
             return pw
+        if sp.simplify(last.subs(var, bound) - e) != 0:
+            return pw
+        out = sp.Max(out, e) if lower else sp.Min(out, e)
     return out
+
+
+def _increasing_linear(expr, var) -> bool:
+    slope = sp.diff(expr, var)
+    return bool(expr.has(var) and not slope.has(var) and slope.is_positive)
 
 
 def _map_pieces(expr, fn):
