@@ -8,6 +8,7 @@ With `jobs=1`, or where `fork` is not available, tasks run in this process.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 TASKS: list = []
@@ -39,3 +40,8 @@ def run_tasks(tasks, jobs: int, done=None) -> list:
     finally:
         TASKS = []
     return results
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -203,7 +203,7 @@ def _mlp2_claims(catalog):
         claims.append(Claim(f"network.mlp2_{act}.gradients", f"seed 000's network with {act} (all five L1/L2 "
                             "terms on) gives the gradient of every parameter", _fd_method(),
                             lambda lay=lay: gradient_evidence(lay, _mlp2_values(5), _mlp2_grads(lay)),
-                            source=SEED_000))
+                            source=SEED_000, quote="x2 = Dense(100)(x1) / y = Dense(10)(x3)"))
     return claims
 
 

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+import sympy as sp
+
 STATUSES = ("verified", "refuted", "failed", "conditional", "ambiguous")
 QUALIFIERS = ("conditional", "ambiguous")
 FIELD = re.compile(r"\{\{([\w.\-]+)(?::([^}]*))?\}\}")
