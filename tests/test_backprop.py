@@ -13,6 +13,7 @@ from symderiv.calculus.backprop import chain_blocks, layered, scalar_chain
 from symderiv.calculus.network import deep_mlp
 from symderiv.catalog import load_catalog
 from symderiv.emit.backprop_code import chain_module, network_function, networks_file
+from finite_differences import central
 
 CAT = load_catalog()
 REG = dict(activity_l1=0.03, kernel_l1=0.02, kernel_l2=0.05, bias_l1=0.04, bias_l2=0.06)
@@ -29,20 +30,6 @@ def networks():
     text = networks_file(CAT, provenance())["numpy/networks.py"]
     assert text.startswith("# " + provenance())
     return load(text, "networks")
-
-
-def central(f, arr, h=1e-6):
-    """Central finite differences of the scalar f() with respect to every element of `arr` (in place)."""
-    g = np.zeros_like(arr)
-    for i in np.ndindex(arr.shape):
-        old = arr[i]
-        arr[i] = old + h
-        up = f()
-        arr[i] = old - h
-        down = f()
-        arr[i] = old
-        g[i] = (up - down) / (2 * h)
-    return g
 
 
 def seed_net(seed, n_in=4, n_hidden=5, n_out=3, batch=6):

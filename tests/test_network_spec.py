@@ -14,6 +14,7 @@ from symderiv.calculus.index_form import index_rows
 from symderiv.calculus.network_spec import network_from_table, networks_from_toml
 from symderiv.catalog import load_catalog
 from symderiv.errors import SymderivError
+from finite_differences import central
 
 CAT = load_catalog()
 DIGITS = """
@@ -44,17 +45,6 @@ def main(capsys, *args):
     return subprocess.CompletedProcess(args, code, out.out, out.err)
 
 
-def central(f, arr, h=1e-6):
-    g = np.zeros_like(arr)
-    for i in np.ndindex(arr.shape):
-        old = arr[i]
-        arr[i] = old + h
-        up = f()
-        arr[i] = old - h
-        down = f()
-        arr[i] = old
-        g[i] = (up - down) / (2 * h)
-    return g
 
 
 @pytest.fixture(scope="module")
