@@ -3,6 +3,13 @@
 A document file builds these from SymPy objects and plain text; the emitter prints every SymPy
 object with `to_latex` and escapes every string, so a document file never holds LaTeX.
 
+A document teaches in its main text and keeps the audit in an appendix: a `ClaimBox` or `ClaimRef`
+in the main text prints its `shown` parts (typeset math) with a one-line verdict; its id, method,
+evidence, source quote and counterexample go to the document's verification appendix. A document
+also carries a `summary` (key points), `exercises` (each with its solution, printed in an appendix
+that can be left out), citations (`Cite("key")` in prose, keys of `symderiv/lecture/references.bib`)
+and computation graphs (`Graph`, drawn with TikZ).
+
 Text is a tuple of *parts*: a `str` is prose (escaped), anything else is SymPy (inline math).
 The same document gives the notes and the slides; `notes_only(block)` / `slides_only(block)` mark
 a block (or a section) for one of them. In a notebook a `Document` or `Section` displays itself
@@ -54,9 +61,12 @@ class Equations(Block):
 
 @dataclass(frozen=True)
 class ClaimBox(Block):
-    """A claim made by this document; the notes print its statement and verification result."""
+    """A claim made by this document. The main text prints `shown` (parts: the result as typeset
+    math and prose; the claim's statement when empty) and a verdict line; the appendix prints the
+    audit (id, method, evidence, quote, counterexample)."""
 
     claim: object             # symderiv.verify.claims.Claim
+    shown: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,34 @@ class ClaimRef(Block):
     id: str
     brief: bool = False
     label: str = ""           # printed instead of the claim's own statement when given
+    shown: tuple = ()         # parts for the main text, as in ClaimBox
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A citation inside prose: `key` of an entry in symderiv/lecture/references.bib."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Exercise(Block):
+    """An exercise: `question` (parts) and `solution` (a tuple of blocks, or parts for one paragraph),
+    printed in the exercises section and the solutions appendix."""
+
+    question: tuple
+    solution: tuple
+
+
+@dataclass(frozen=True)
+class Graph(Block):
+    """A computation graph drawn with TikZ: `nodes` are (id, label parts, (x, y)) with coordinates in
+    centimetres, `edges` are (from id, to id, label parts); labels carry tensor shapes where they help."""
+
+    name: str
+    nodes: tuple
+    edges: tuple
+    caption: tuple
 
 
 @dataclass(frozen=True)
@@ -153,6 +191,9 @@ class Document:
     sections: tuple
     abstract: tuple = ()      # parts
     sources: tuple = ()       # seed files this document draws on (names only)
+    summary: tuple = ()       # key points: each a tuple of parts (printed as a list)
+    exercises: tuple = ()     # Exercise blocks
+    appendix: tuple = ()      # sections printed after the verification appendix (audit material)
 
     def _repr_markdown_(self) -> str:
         abstract = f"{_md_parts(self.abstract)}\n\n" if self.abstract else ""
@@ -181,6 +222,13 @@ def S(title, *items, level=1) -> Section:
     return Section(title, tuple(items), level)
 
 
+def X(question, solution) -> Exercise:
+    """An exercise from its question (parts or one string) and solution (blocks, parts or a string)."""
+    q = question if isinstance(question, tuple) else (question,)
+    sol = solution if isinstance(solution, tuple) else (solution,)
+    return Exercise(q, sol)
+
+
 def notes_only(block):
     """`block` (or a section) shown in the notes, not on the slides."""
     return dataclasses.replace(block, only="notes")
@@ -202,6 +250,8 @@ def _md_parts(parts) -> str:
             out.append(f"figure '{p.figure}'")
         elif isinstance(p, Url):
             out.append(f"<{p.address}>")
+        elif isinstance(p, Cite):
+            out.append(f"[{p.key}]")
         else:
             out.append(f"${sp.latex(p)}$")
     return "".join(out)
