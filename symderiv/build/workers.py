@@ -2,13 +2,16 @@
 
 Tasks are closures (claims hold their checks as closures), so they are not pickled: the pool is
 forked after `TASKS` is set, and a worker is sent only a task's index. Results must pickle.
-With `jobs=1`, or where `fork` is not available, tasks run in this process.
+With `jobs=1`, or where `fork` is not available, tasks run in this process, and their results
+still make the round trip through pickle: SymPy rebuilds an expression from its arguments when
+unpickling (a Piecewise merges equal pieces), so the output may not depend on where a task ran.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 TASKS: list = []
@@ -25,7 +28,7 @@ def run_tasks(tasks, jobs: int, done=None) -> list:
     if jobs <= 1 or len(tasks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         out = []
         for i, task in enumerate(tasks):
-            out.append(task())
+            out.append(pickle.loads(pickle.dumps(task())))
             done and done(i)
         return out
     TASKS = tasks
