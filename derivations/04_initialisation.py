@@ -16,8 +16,8 @@ from symderiv.verify.evidence import all_of, mc_agrees
 
 TITLE = "Weight initialisation: symmetry breaking, Xavier/Glorot and He"
 SEED = "002_f9dacf9c81433969.txt"
-N_IN, N_OUT, TRIALS = 50, 200, 100            # the one-layer Monte Carlo: fans told apart (n_in != n_out)
-DEEP = {"depth": 12, "width": 128, "batch": 128}   # the deep-network simulation (seed 1)
+N_IN, N_OUT, TRIALS = 50, 200, 200            # the one-layer Monte Carlo: fans told apart (n_in != n_out)
+DEEP = {"depth": 12, "width": 64, "batch": 64, "nets": 4}   # the deep-network simulation (seed 1)
 EXAMPLE = {"n_in": 784, "n_out": 256}         # the worked example: the first layer of an MNIST network
 NIN, NOUT = sp.Symbol(r"n_{\mathrm{in}}", positive=True), sp.Symbol(r"n_{\mathrm{out}}", positive=True)
 FANS = {fan_in: NIN, fan_out: NOUT}
@@ -143,7 +143,7 @@ def _forward(catalog):
                        "the fan-in rule's {{exact:g}} ({{mc_z_exact:.1f}} standard errors); the fan-out value "
                        "{{alternative_value:g}} is {{mc_z_alternative:.0f}} standard errors away",
                        f"Monte Carlo: {TRIALS} layers of {N_OUT} x {N_IN} normal weights, Var(w) = 1/{N_IN}, a batch "
-                       "of 64 standard normal inputs each, seed 0; 5 standard errors of the trial mean",
+                       "of 16 standard normal inputs each, seed 0; 5 standard errors of the trial mean",
                        lambda: layer_rule("forward"), source=SEED,
                        quote="Weights and activations are independent and identically distributed")))
 
@@ -174,7 +174,7 @@ def _backward():
                        "the fan-out rule's {{exact:g}} ({{mc_z_exact:.1f}} standard errors); the fan-in value "
                        "{{alternative_value:g}} is {{mc_z_alternative:.0f}} standard errors away",
                        f"Monte Carlo: {TRIALS} layers of {N_OUT} x {N_IN} normal weights, Var(w) = 1/{N_IN}, a batch "
-                       "of 64 standard normal error signals each, seed 0; 5 standard errors of the trial mean",
+                       "of 16 standard normal error signals each, seed 0; 5 standard errors of the trial mean",
                        lambda: layer_rule("backward", claimed="fan_out"))))
 
 
@@ -264,8 +264,8 @@ def _deep(catalog):
         xlabel=("layer ", sym("l")), ylabel=ylabel, ymode="log", legend=legend)
     fig = Figure("variance", (plot("fwd", ("variance of ", sym("z", "l")), "south west"),
                               plot("bwd", ("variance of ", sym("delta", "l")), "south east")),
-                 (f"Variance per layer in a {depth}-layer network of width {DEEP['width']} ({DEEP['batch']} "
-                  "Gaussian inputs, seed 1): the "
+                 (f"Variance per layer, the mean over {DEEP['nets']} networks of {depth} layers of width "
+                  f"{DEEP['width']} ({DEEP['batch']} Gaussian inputs each, seed 1): the "
                   "forward pass (left, ", Var(sym("z", "l")), ") and the backward pass from a Gaussian output gradient "
                   "(right, ", Var(sym("delta", "l")), "), for ReLU with Glorot weights (dashed), ReLU with He weights "
                   "(solid), tanh with Glorot weights (dotted) and tanh with He weights (solid with marks)."),

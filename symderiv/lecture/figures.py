@@ -118,37 +118,40 @@ def gradient_norm_by_depth(activations, initializer, depth=20, width=64, batch=6
         (l + 1,) + tuple(c[l] for c in cols) for l in range(depth))
 
 
-def _forward_backward(entry, init, depth, width, batch, seed):
-    """(Var(z_l), Var(delta_l)) for l = 1..depth of one network: inputs and the gradient at the output
-    ~ N(0, 1), weights ~ N(0, Var) of the initializer, delta_l = f'(z_l) * (W_{l+1}^T delta_{l+1})."""
+def _forward_backward(entry, init, depth, width, batch, nets, seed):
+    """(Var(z_l), Var(delta_l)) for l = 1..depth, each the mean over `nets` independent networks: inputs and
+    the gradient at the output ~ N(0, 1), weights ~ N(0, Var) of the initializer, delta_l = f'(z_l) *
+    (W_{l+1}^T delta_{l+1}). The networks are stacked (one small product each: OpenBLAS runs products up
+    to 64 x 64 x 64 on one thread, which a loaded machine needs)."""
     rng = np.random.default_rng(seed)
     f, df = numeric(entry), numeric(entry, derivative(entry))
     std = np.sqrt(init_variance(init, width))
-    weights = rng.standard_normal((depth, width, width)) * std
-    a, zs = rng.standard_normal((batch, width)), []
+    weights = rng.standard_normal((depth, nets, width, width)) * std
+    a, zs = rng.standard_normal((nets, batch, width)), []
     for W in weights:
-        zs.append(a @ W.T)
+        zs.append(a @ W.transpose(0, 2, 1))
         a = _vector(f, zs[-1])
-    delta = rng.standard_normal((batch, width)) * _vector(df, zs[-1])
-    backward = [float(np.var(delta))]
+    delta = rng.standard_normal((nets, batch, width)) * _vector(df, zs[-1])
+    backward = [delta]
     for l in range(depth - 2, -1, -1):
         delta = (delta @ weights[l + 1]) * _vector(df, zs[l])
-        backward.append(float(np.var(delta)))
-    return [float(np.var(z)) for z in zs], backward[::-1]
+        backward.append(delta)
+    per_layer = lambda arrays: [float(np.mean(np.var(v, axis=(1, 2)))) for v in arrays]
+    return per_layer(zs), per_layer(backward[::-1])
 
 
 @lru_cache(maxsize=None)
-def variance_by_layer(pairs, depth=12, width=128, batch=128, seed=1):
+def variance_by_layer(pairs, depth=12, width=64, batch=64, nets=4, seed=1):
     """Rows (layer, then per (activation, initializer) the forward column `fwd_<act>_<init>`: Var(z_l) over
     the batch, then the backward columns `bwd_<act>_<init>`: Var(delta_l)); see `_forward_backward`."""
-    runs = [_forward_backward(e, i, depth, width, batch, seed) for e, i in pairs]
+    runs = [_forward_backward(e, i, depth, width, batch, nets, seed) for e, i in pairs]
     names = [f"{e.name}_{i.name}" for e, i in pairs]
     head = ("layer",) + tuple(f"fwd_{n}" for n in names) + tuple(f"bwd_{n}" for n in names)
     return (head,) + tuple((l + 1,) + tuple(r[0][l] for r in runs) + tuple(r[1][l] for r in runs)
                            for l in range(depth))
 
 
-def layer_variance_trials(direction, n_in, n_out, var_w, trials=200, batch=64, seed=0):
+def layer_variance_trials(direction, n_in, n_out, var_w, trials=200, batch=16, seed=0):
     """Independent estimates (one per trial, each with a fresh W of shape (n_out, n_in), entries
     ~ N(0, var_w)) of Var(z) for z = W a, a ~ N(0, I_(n_in)) ("forward"), or of Var(delta) for
     delta = W^T delta_next, delta_next ~ N(0, I_(n_out)) ("backward"): the mean square over the batch
