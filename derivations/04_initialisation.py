@@ -1,7 +1,5 @@
 """Document 4: symmetry breaking, variance in the forward and backward pass, Xavier/Glorot and He."""
 
-import dataclasses
-
 import numpy as np
 import sympy as sp
 
@@ -10,7 +8,7 @@ from symderiv.lecture import figures
 from symderiv.lecture.blocks import (Cite, ClaimBox, Document, E, Figure, Graph, P, Plot, Ref, S, Series, Table,
                                      X)
 from symderiv.lecture.checks import equal
-from symderiv.lecture.notation import notation_table, sym
+from symderiv.lecture.notation import sym
 from symderiv.verify.claims import Claim
 from symderiv.verify.evidence import all_of, mc_agrees
 
@@ -334,11 +332,6 @@ def _exercises(catalog):
     )
 
 
-def _notation():
-    """The notation table (its column spec written with the space that `align` splits on)."""
-    return dataclasses.replace(notation_table(), align="l p:0.75")
-
-
 def document(catalog):
     return Document(TITLE, (
         S("Why initialisation matters",
@@ -347,8 +340,7 @@ def document(catalog):
             "activations and the gradients grow or shrink geometrically with depth ", Cite("glorot2010"),
             ". This note shows the first problem, derives how the variance of the signal changes through one "
             "layer in each direction, solves for the weight variance that keeps it constant (Glorot and "
-            "Bengio's and He et al.'s schemes), and checks the result by simulation."),
-          _notation()),
+            "Bengio's and He et al.'s schemes), and checks the result by simulation.")),
         _symmetry(catalog), _forward(catalog), _backward(), _schemes(catalog), _example(catalog), _deep(catalog)),
         abstract=("Why random initial weights break the symmetry between units, how the variance of the signal "
                   "changes through a layer in the forward and the backward pass, and the Glorot and He "

@@ -9,7 +9,7 @@ from symderiv.calculus.derivative import derivative
 from symderiv.lecture import figures
 from symderiv.lecture.blocks import B, Cite, ClaimBox, ClaimRef, Document, E, Figure, P, Plot, Ref, S, Series, Table, X
 from symderiv.lecture.checks import equal, monte_carlo
-from symderiv.lecture.notation import notation_table, sym
+from symderiv.lecture.notation import sym
 from symderiv.verify.claims import Claim
 
 TITLE = "Regularisation: L1, L2 and dropout"
@@ -274,8 +274,7 @@ def document(catalog):
           B("L1 and L2 change the loss, hence every gradient step; L1 can make weights exactly zero, but only "
             "with the right algorithm;",
             "dropout changes the forward pass in training only, so training and inference must agree in "
-            "expectation."),
-          dataclasses.replace(notation_table(), align="l p:0.75")),
+            "expectation.")),
         _penalties(catalog), _exact_zeros(catalog), _dropout(catalog)),
         abstract=("L1 and L2 penalties with their derivatives and update rules, where the exact zeros of L1 come "
                   "from, and dropout with the two ways of matching training and inference, derived by SymPy and "

@@ -1,7 +1,5 @@
 """Document 6: vanishing and exploding gradients: deep linear nets, saturating activations, dying ReLU."""
 
-import dataclasses
-
 import mpmath
 import numpy as np
 import sympy as sp
@@ -11,7 +9,7 @@ from symderiv.calculus.derivative import derivative
 from symderiv.lecture import figures
 from symderiv.lecture.blocks import (B, Cite, ClaimBox, ClaimRef, Document, E, Figure, P, Plot, Ref, S, Series,
                                      Table, X)
-from symderiv.lecture.notation import notation_table, sym
+from symderiv.lecture.notation import sym
 from symderiv.verify.claims import Claim
 
 TITLE = "Vanishing and exploding gradients"
@@ -323,8 +321,7 @@ def document(catalog):
             "and saturating activations, measures them in a simulated network, and shows how ReLU units die."),
           B("deep linear networks: the factor is the weight;",
             "sigmoid and tanh: the factor includes the activation's derivative, small when the unit saturates;",
-            "ReLU: the factor is 0 or 1, so a unit can switch off for good."),
-          dataclasses.replace(notation_table(), align="l p:0.75")),
+            "ReLU: the factor is 0 or 1, so a unit can switch off for good.")),
         _deep_linear(), _saturating(catalog), _dying(catalog)),
         abstract=("Why gradients vanish or explode with depth: deep linear networks, products of sigmoid "
                   "derivatives, and the dying ReLU, with simulations and every statement checked."),
