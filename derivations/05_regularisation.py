@@ -83,7 +83,7 @@ def _penalties(catalog):
                        "the factored form", lambda: equal(step["l2"], (1 - 2 * eta * lam) * w - eta * g), source=SEED,
                        quote=r"W^l := (1 - 2\alpha\lambda)W^l - \alpha \frac{\partial L}{\partial W^l}"),
                  shown=(sp.Eq(wnew, (1 - 2 * eta * lam) * w - eta * g),)),
-        ClaimRef("seed002.l1.update_sign", shown=("The slides' ", sp.Symbol(r"\pm"), " in the L1 step is read as ",
+        ClaimRef("seed002.l1.update_sign", shown=("The slides' plus-or-minus sign in the L1 step is read as ",
                                                   -sp.sign(w), "; the other sign raises the cost.")),
         ClaimRef("seed002.l1.update_corrected", shown=(sp.Eq(wnew, w - eta * g - eta * lam * sp.sign(w)),
                                                        " is a gradient step for ", sp.Ne(w, 0), ".")),

@@ -41,16 +41,15 @@ def _deep_linear():
     c = sp.Symbol("c", positive=True)
     Wn, Wl = sp.MatrixSymbol("W_n", 1, 2), sp.MatrixSymbol("W_l", 2, 2)
     x = sp.MatrixSymbol("x", 2, 1)
-    chain = sp.MatMul(Wn, sp.MatrixSymbol("W_n-1", 2, 2), sp.Symbol(r"\cdots"), sp.MatrixSymbol("W_1", 2, 2), x,
-                      evaluate=False)
+    chain = sp.MatMul(*(sp.MatrixSymbol(f"W_{l}", 2, 2) for l in (4, 3, 2, 1)), x, evaluate=False)
     W = c * sp.eye(2)
     w1, w2, x1, x2 = sp.symbols("w_1 w_2 x_1 x_2", real=True)
     out = (sp.Matrix([[w1, w2]]) * W**3 * sp.Matrix([x1, x2]))[0]
     depths = (1, 2, 5, 10, 20, 50)
     rows = tuple((k, sp.N(sp.Rational(3, 2) ** (k - 1), 4), sp.N(sp.Rational(1, 2) ** (k - 1), 4)) for k in depths)
     return S("Deep linear networks",
-        P("Without activation functions a network of ", n, " layers is a product of matrices, ",
-          sp.Eq(sym("a", "n"), chain, evaluate=False), ". Take two inputs, hidden weights ",
+        P("Without activation functions a network of ", n, " layers is a product of matrices; for four layers ",
+          sp.Eq(sym("a", 4), chain, evaluate=False), ". Take two inputs, hidden weights ",
           sp.Eq(Wl, W, evaluate=False), " and one output with weights ", sp.Eq(Wn, sp.Matrix([[w1, w2]]),
                                                                               evaluate=False),
           ". SymPy multiplies it out for four layers,"),
