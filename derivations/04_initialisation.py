@@ -137,9 +137,9 @@ def _forward(catalog):
                        "Gaussian pre-activation", "symbolic integral over the normal density",
                        lambda: equal(second, s**2 / 2)), shown=(sp.Eq(Ex(sp.Function("relu")(zz) ** 2), s**2 / 2),
                                                                 ": a ReLU layer passes on half of the variance.")),
-        ClaimBox(Claim("variance.product_rule", "simulated one-layer forward variance {{mc_estimate:.3f}} against "
-                       "the fan-in rule's {{exact:g}} ({{mc_z_exact:.1f}} standard errors); the fan-out value "
-                       "{{alternative_value:g}} is {{mc_z_alternative:.0f}} standard errors away",
+        ClaimBox(Claim("variance.product_rule", "The simulated one-layer forward variance is {{mc_estimate:.3f}}, "
+                       "against the fan-in rule's {{exact:g}} ({{mc_z_exact:.1f}} standard errors); the fan-out value "
+                       "{{alternative_value:g}} is {{mc_z_alternative:.0f}} standard errors away.",
                        f"Monte Carlo: {TRIALS} layers of {N_OUT} x {N_IN} normal weights, Var(w) = 1/{N_IN}, a batch "
                        "of 16 standard normal inputs each, seed 0; 5 standard errors of the trial mean",
                        lambda: layer_rule("forward"), source=SEED,
@@ -151,10 +151,9 @@ def _backward():
     i, fp = sp.Symbol("i", integer=True), sp.Symbol("f'", real=True)
     wij = sp.Symbol("w_ij", real=True)
     R = sp.Symbol(r"\mathbb{R}")
-    nodes = (("a", (sym("a", "l-1"), ": ", R**NIN), (0, 0)), ("z", (sym("z", "l"), ": ", R**NOUT), (6, 0)),
-             ("d", (sym("delta", "l"), ": ", R**NOUT), (6, -2.5)), ("dp", (sym("delta", "l-1"), ": ", R**NIN), (0, -2.5)))
-    edges = (("a", "z", (sp.Eq(Var(sym("z", "l")), NIN * Var(w) * Var(sym("a", "l-1"))),)),
-             ("d", "dp", (sp.Eq(Var(sym("delta", "l-1")), NOUT * Var(w) * Var(sym("delta", "l"))),)))
+    nodes = (("a", (sym("a", "l-1"), ": ", R**NIN), (0, 0)), ("z", (sym("z", "l"), ": ", R**NOUT), (7, 0)),
+             ("d", (sym("delta", "l"), ": ", R**NOUT), (7, -2)), ("dp", (sym("delta", "l-1"), ": ", R**NIN), (0, -2)))
+    edges = (("a", "z", ("variance times ", NIN * Var(w))), ("d", "dp", ("variance times ", NOUT * Var(w))))
     return S("Variance in the backward pass",
         P("Glorot and Bengio ", Cite("glorot2010"), " ask the same of the error signals. Back-propagation through "
           "layer l multiplies the error signals ", sym("delta", "l"), " by the transposed weights and then by the "
@@ -166,11 +165,13 @@ def _backward():
         P("In the linear regime (", sp.Eq(fp, 1), ") this is ", sp.Eq(Var(delta), NOUT * Var(w) * Var(delta_next)),
           ": the backward pass counts the fan-out where the forward pass counts the fan-in. The graph below "
           "shows the two passes through one layer."),
-        Graph("layer", nodes, edges, ("One layer, forward (top) and backward (bottom), with the shapes of the column "
-                                      "vectors and the variance each pass multiplies by.",)),
-        ClaimBox(Claim("variance.backward_rule", "simulated one-layer backward variance {{mc_estimate:.3f}} against "
-                       "the fan-out rule's {{exact:g}} ({{mc_z_exact:.1f}} standard errors); the fan-in value "
-                       "{{alternative_value:g}} is {{mc_z_alternative:.0f}} standard errors away",
+        Graph("layer", nodes, edges, (
+            "One layer, forward (top: ", sym("a", "l-1"), " to ", sym("z", "l"), ") and backward (bottom: ",
+            sym("delta", "l"), " to ", sym("delta", "l-1"), "), with the shapes of the column vectors and the factor "
+            "each pass multiplies the variance by (linear regime).")),
+        ClaimBox(Claim("variance.backward_rule", "The simulated one-layer backward variance is {{mc_estimate:.3f}}, "
+                       "against the fan-out rule's {{exact:g}} ({{mc_z_exact:.1f}} standard errors); the fan-in value "
+                       "{{alternative_value:g}} is {{mc_z_alternative:.0f}} standard errors away.",
                        f"Monte Carlo: {TRIALS} layers of {N_OUT} x {N_IN} normal weights, Var(w) = 1/{N_IN}, a batch "
                        "of 16 standard normal error signals each, seed 0; 5 standard errors of the trial mean",
                        lambda: layer_rule("backward", claimed="fan_out"))))
@@ -185,8 +186,9 @@ def _schemes(catalog):
     xavier = sp.solve(sp.Eq((NIN + NOUT) / 2 * vw, 1), vw)[0]
     he = sp.solve(sp.Eq(NIN * vw / 2, 1), vw)[0]
     gn, gu, hn, hu = (catalog.get(n) for n in ("glorot_normal", "glorot_uniform", "he_normal", "he_uniform"))
-    law = {"normal": "normal, standard deviation", "uniform": "uniform on (-l, l), limit l"}
-    rows = tuple((e.name.replace("_", " "), law[e.extra["law"]], e.expr.subs(FANS), spread(e).subs(FANS))
+    law = {"normal": ("normal, standard deviation",),
+           "uniform": ("uniform on ", sp.Interval(-ell, ell), ", limit ", ell)}
+    rows = tuple((e.name.replace("_", " ").capitalize(), law[e.extra["law"]], e.expr.subs(FANS), spread(e).subs(FANS))
                  for e in (gn, gu, hn, hu))
     box = lambda cid, text, lhs, rhs, quote: ClaimBox(
         Claim(cid, text, "symbolic", lambda: equal(lhs, rhs), source=SEED, quote=quote),
@@ -200,7 +202,7 @@ def _schemes(catalog):
           "moment, ", sp.Eq(NIN * v / 2, 1), ":"),
         E((v, he)),
         P("A uniform law on ", sp.Interval(-ell, ell), " has variance ", uniform_var, ", so the limit for a variance ",
-          v, " is ", sp.sqrt(3 * sp.Symbol("sigma_w") ** 2), ". The four schemes of the catalog:"),
+          v, " is ", sp.sqrt(3) * sp.Symbol("sigma_w", positive=True), ". The four schemes of the catalog:"),
         Table(("scheme", "law", (v,), ("standard deviation or limit",)), rows, align="l l c c"),
         box("xavier.derived", "solving the averaged condition gives the catalog's Glorot variance", xavier,
             gn.expr.subs(FANS), r"$W^l = \mathcal{N}\left(\mu = 0, \sigma = \sqrt{\frac{2}{n^{l-1} + n^l}}\right)$"),
@@ -218,7 +220,7 @@ def _example(catalog):
     for name in ("glorot_normal", "glorot_uniform", "he_normal", "he_uniform"):
         e = catalog.get(name)
         var, spr = e.expr.subs(FANS).subs(at), spread(e).subs(FANS).subs(at)
-        rows.append((name.replace("_", " "), var, sp.N(var, 3), sp.N(spr, 3)))
+        rows.append((name.replace("_", " ").capitalize(), var, sp.N(var, 3), sp.N(spr, 3)))
     return S("Worked example",
         P("The first layer of a network for 28 by 28 pixel digits maps ", sp.Eq(NIN, at[NIN]), " inputs to ",
           sp.Eq(NOUT, at[NOUT]), " units. SymPy evaluates the four schemes:"),
@@ -275,17 +277,17 @@ def _deep(catalog):
           "variance settles below the linear prediction."),
         fig,
         ClaimBox(Claim("mc.he_relu_keeps_variance",
-                       "with He weights a ReLU network keeps the variance: the mean ratio per layer is "
+                       "With He weights a ReLU network keeps the variance: the mean ratio per layer is "
                        "{{forward.mc_estimate:.2f}} forward and {{backward.mc_estimate:.2f}} "
                        "backward, within {{forward.mc_z_exact:.1f}} and {{backward.mc_z_exact:.1f}} standard errors "
-                       "of 1 and far from Glorot's halving",
+                       "of 1 and far from Glorot's halving.",
                        f"Monte Carlo (the figure's data, seed 1): mean ratio over {depth - 1} layer pairs in each "
                        "pass, 5 standard errors; the halving rejected at 5", lambda: _both(
                            table, "relu_he_normal", 1.0, ("halving (Glorot)", 0.5)))),
         ClaimBox(Claim("mc.xavier_relu_halves",
-                       "with Glorot weights a ReLU network loses half of the variance per layer: the mean ratio "
+                       "With Glorot weights a ReLU network loses half of the variance per layer: the mean ratio "
                        "per layer is {{forward.mc_estimate:.2f}} forward and "
-                       "{{backward.mc_estimate:.2f}} backward, far from He's 1",
+                       "{{backward.mc_estimate:.2f}} backward, far from He's 1.",
                        f"Monte Carlo (the figure's data, seed 1): mean ratio over {depth - 1} layer pairs in each "
                        "pass, 5 standard errors; the kept variance rejected at 5", lambda: _both(
                            table, "relu_glorot_normal", 0.5, ("kept (He)", 1.0)))))

@@ -150,10 +150,10 @@ def _exact_zeros(catalog):
           ". The table lists some iterates of both methods; Figure ", Ref("zeros"), " shows all of them."),
         Table(("step", "subgradient", "proximal"), shown_rows, align="r r r"),
         fig,
-        ClaimBox(Claim("l1.exact_zeros", "on this problem the proximal step reaches exactly 0 at step "
+        ClaimBox(Claim("l1.exact_zeros", "On this problem the proximal step reaches exactly 0 at step "
                        "{{first_exact_zero_proximal}} and stays there, while the subgradient iterate ends at "
                        "{{w_subgradient:.2g}} after {{steps}} steps, changes sign {{sign_changes_last_20}} times in "
-                       "the last 20 steps and is never exactly 0",
+                       "the last 20 steps and is never exactly 0.",
                        "float64 iterations of both methods (figure data); exact comparison with 0",
                        lambda: l1_zeros()), shown=()))
 
@@ -207,8 +207,8 @@ def _dropout(catalog):
         ClaimBox(Claim("dropout.inverted_expectation", "inverted dropout preserves the expectation",
                        "symbolic expectation over the Bernoulli(1 - p) mask",
                        lambda: equal(e_inv, inv.extra["inference_expr"])), shown=(sp.Eq(Ex(a_inv), x),)),
-        ClaimBox(Claim("dropout.inverted_monte_carlo", f"the mean of {N_MC} simulated inverted-dropout outputs is "
-                       "{{estimate:.4f}}, within {{allowed_error}} of the exact value {{exact:g}}",
+        ClaimBox(Claim("dropout.inverted_monte_carlo", f"The mean of {N_MC} simulated inverted-dropout outputs is "
+                       "{{estimate:.4f}}, within {{allowed_error}} of the exact value {{exact:g}}.",
                        "Monte Carlo, NumPy seed 0, tolerance 5 standard errors from the derived variance",
                        lambda: _mc_inverted(float(var_inv.subs({x: X_MC, p: P_MC}))))),
         ClaimRef("seed002.dropout.inference_scaling", shown=("The slides' inference scaling by ", 1 - p,

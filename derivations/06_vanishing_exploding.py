@@ -177,14 +177,14 @@ def _saturating(catalog):
           "initialisation notes)."),
         fig,
         ClaimBox(Claim("depth.sigmoid_vanishes",
-                       "in the simulation the first-layer gradient of the sigmoid network is {{value:.1e}} times the "
+                       "In the simulation the first-layer gradient of the sigmoid network is {{value:.1e}} times the "
                        "last layer's (below {{bound:.0e}}): a factor {{factor:.2f}} per layer; tanh keeps "
                        "{{ratio:.1e}} times more (more than {{required:g}} times), a factor {{factor_large:.2f}} per "
-                       "layer; the squared norm of the ReLU network shrinks by {{squared_factor_relu:.2f}} per layer",
+                       "layer; the squared norm of the ReLU network shrinks by {{squared_factor_relu:.2f}} per layer.",
                        "measured: the figure's data", lambda: depth_evidence(table))),
         ClaimBox(Claim("depth.leaky_like_relu",
-                       "the Leaky ReLU curve differs from the ReLU curve by at most {{max_relative_difference:.1%}} "
-                       "(within {{tolerance:.0%}}), so the two lie on top of each other",
+                       "The Leaky ReLU curve differs from the ReLU curve by at most {{max_relative_difference:.1%}} "
+                       "(within {{tolerance:.0%}}), so the two lie on top of each other.",
                        "measured: the figure's data", lambda: overlap_evidence(table))))
 
 
@@ -267,9 +267,9 @@ def _dying(catalog):
           Ref("cost"), " the training loss at three rates."),
         dead_fig,
         ClaimBox(Claim("dead.learning_rate",
-                       "in the experiment no ReLU unit dies at the smallest learning rate ({{smallest_rate:.2g}}), "
+                       "In the experiment no ReLU unit dies at the smallest learning rate ({{smallest_rate:.2g}}), "
                        "and at the largest rate at which no run diverged ({{largest_stable_rate:.2g}}) a fraction "
-                       "{{dead_at_largest:.2f}} of them do, more than a third",
+                       "{{dead_at_largest:.2f}} of them do, more than a third.",
                        "measured: the figure's data", lambda: dead_evidence(table))),
         loss_fig,
         ClaimRef("seed003.relu.dying", shown=(
