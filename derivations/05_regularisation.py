@@ -123,8 +123,10 @@ def _exact_zeros(catalog):
     soft = _soft_threshold()
     prob = L1_PROBLEM
     rows = figures.l1_iterates(prob["c"], prob["lam"], prob["eta"], prob["steps"])
-    shown_rows = tuple((r[0], sp.Float(r[1], 3), sp.Float(r[2], 3)) for r in rows[1:] if r[0] in (1, 2, 3, 10, 20, 30,
-                                                                                                   40, 59, 60))
+    first = next(r[0] for r in rows[1:] if r[2] == 0.0)          # the proximal iterate's first exact zero
+    num = lambda v: sp.Float(v, 3) if v else sp.Integer(0)        # an exact zero printed as 0
+    shown_rows = tuple((r[0], num(r[1]), num(r[2])) for r in rows[1:]
+                       if r[0] in (1, 2, 3, first - 1, first, first + 1, prob["steps"] - 1, prob["steps"]))
     prox = sp.Function("S")
     fig = Figure("zeros", (Plot((Series("iterates", "subgradient", "subgradient steps", x="step"),
                                  Series("iterates", "proximal", "proximal steps", x="step", style="dashed")),
@@ -165,13 +167,8 @@ def _expect(entry, expr):
     return sp.factor(keep * expr.subs(m, 1) + (1 - keep) * expr.subs(m, 0))
 
 
-def _dropout(catalog):
-    inv, seed = catalog.get("dropout"), catalog.get("dropout_seed")
-    x, p = inv.var, inv.param("p").symbol
-    m = inv.extra["random"]["symbol"]
-    a_src, a_inv = sp.Symbol(r"a_{\mathrm{slides}}"), sp.Symbol(r"a_{\mathrm{inv}}")
-    e_inv, e_seed = _expect(inv, inv.expr), _expect(seed, seed.expr)
-    var_inv = sp.factor(_expect(inv, inv.expr**2) - e_inv**2)
+def _dropout_figure(x, p):
+    """Running means of the training output under both rules, with their inference outputs."""
     plot = Plot((Series("mean", "inverted", "inverted dropout (training)", x="n"),
                  Series("mean", "seed", "dropout without rescaling (training)", x="n", style="dashed"),
                  Series("mean", "x", "inference output of inverted dropout", x="n", style="dotted"),
@@ -183,6 +180,17 @@ def _dropout(catalog):
                                       sp.Eq(p, sp.Float(P_MC, 1)), " (NumPy, seed 0); each converges to its rule's "
                                       "inference output (dotted: inverted dropout, marks: the slides' rule)."),
                  data={"mean": _running_means()})
+    return fig
+
+
+def _dropout(catalog):
+    inv, seed = catalog.get("dropout"), catalog.get("dropout_seed")
+    x, p = inv.var, inv.param("p").symbol
+    m = inv.extra["random"]["symbol"]
+    a_src, a_inv = sp.Symbol(r"a_{\mathrm{slides}}"), sp.Symbol(r"a_{\mathrm{inv}}")
+    e_inv, e_seed = _expect(inv, inv.expr), _expect(seed, seed.expr)
+    var_inv = sp.factor(_expect(inv, inv.expr**2) - e_inv**2)
+    fig = _dropout_figure(x, p)
     return S("Dropout",
         P("Dropout ", Cite("srivastava2014"), " keeps each unit in training with probability ", 1 - p,
           " and sets it to 0 otherwise: a mask ", m, " with ", sp.Eq(sp.Function("P")(sp.Eq(m, 1)), 1 - p,
