@@ -273,8 +273,8 @@ def _deep(catalog):
     return S("A deep network",
         P("The derivation assumed independence and infinite width. Figure ", Ref("variance"), " simulates the "
           "networks it describes: under He's variance a ReLU network keeps the variance in both passes; under "
-          "Glorot's it loses half per layer in each direction. tanh saturates, so under He's larger weights its "
-          "variance settles below the linear prediction."),
+          "Glorot's it loses half per layer in each direction. The tanh networks are shown for comparison: tanh "
+          "saturates, so the linear-regime rules describe them only while the variance is small."),
         fig,
         ClaimBox(Claim("mc.he_relu_keeps_variance",
                        "With He weights a ReLU network keeps the variance: the mean ratio per layer is "

@@ -105,6 +105,7 @@ def depth_evidence(table, small="sigmoid", large="tanh", bound=1e-9, required=10
     holds = first[small] < bound and ratio > required
     ev = {"holds": holds, "value": first[small], "bound": bound, "ratio": ratio, "required": required,
           "factor": first[small] ** (1 / pairs), "factor_large": first[large] ** (1 / pairs), "layers": pairs + 1,
+          **{f"factor_{a}": col[a][0] ** (1 / pairs) for a in ("elu",) if a in col},
           "squared_factor_relu": col["relu"][0] ** (2 / pairs) if "relu" in col else float("nan")}
     if not holds:
         ev["counterexample"] = {"value": first[small], "bound": bound, "ratio": ratio, "required": required}
@@ -180,7 +181,8 @@ def _saturating(catalog):
                        "In the simulation the first-layer gradient of the sigmoid network is {{value:.1e}} times the "
                        "last layer's (below {{bound:.0e}}): a factor {{factor:.2f}} per layer; tanh keeps "
                        "{{ratio:.1e}} times more (more than {{required:g}} times), a factor {{factor_large:.2f}} per "
-                       "layer; the squared norm of the ReLU network shrinks by {{squared_factor_relu:.2f}} per layer.",
+                       "layer (ELU {{factor_elu:.2f}}); the squared norm of the ReLU network shrinks by {{squared_factor_relu:.2f}} "
+                       "per layer.",
                        "measured: the figure's data", lambda: depth_evidence(table))),
         ClaimBox(Claim("depth.leaky_like_relu",
                        "The Leaky ReLU curve differs from the ReLU curve by at most {{max_relative_difference:.1%}} "
