@@ -128,9 +128,8 @@ def _products():
     p_exceed = sp.Float(mpmath.gammainc(N_FACTORS, 0, 18 * mpmath.log(10), regularized=True), 3)   # P(product > 1e-18)
     cdf = _product_cdf()
     return (
-        P("So ", N_FACTORS, " sigmoid layers multiply the gradient by at most ",
-          sp.Eq(bound50, sp.N(bound50.doit(), 2), evaluate=False),
-          " unless the weights are large. The source also multiplies 50 numbers drawn uniformly from (0, 1) and "
+        P("So ", N_FACTORS, " sigmoid layers multiply the gradient by at most ", bound50, ", about ",
+          sp.N(bound50.doit(), 2), ", unless the weights are large. The source also multiplies 50 numbers drawn uniformly from (0, 1) and "
           "claims that the product never exceeds ", TEN_18, "; Figure ", Ref("product"),
           " shows that it does, although it is typically tiny."),
         ClaimRef("seed003.product50.sigmoid_bound", shown=(
@@ -304,7 +303,7 @@ def _exercises(catalog):
            sp.Eq(sp.Derivative(sp.Symbol("f'"), z), 0), ": the only critical point is ", sp.Eq(z, crit[0]),
            ", where the derivative is ", d.subs(z, 0), ".")),
         X(("A tanh unit has pre-activation 2. By what factor does it scale the error signal?"),
-          ("The factor is ", sp.Eq(dt.subs(tanh.var, 2), at2, evaluate=False), ": a saturated unit passes on "
+          ("The factor is ", dt.subs(tanh.var, 2), ", about ", at2, ": a saturated unit passes on "
            "a small fraction of the gradient.")),
         X(("A Leaky ReLU unit with slope ", sp.Eq(alpha, sp.Rational(1, 100)), " is negative on every input. "
            "Compare its weight gradient with that of a ReLU unit."),
