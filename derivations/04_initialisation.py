@@ -317,7 +317,7 @@ def _exercises(catalog):
            " and derive the variance that keeps the forward variance constant."),
           ("Integrating each half against the normal density gives ", sp.Eq(Ex(sp.Function("f")(zz) ** 2), leaky_sq),
            "; the condition ", sp.Eq(NIN * Var(w) * leaky_sq / s**2, 1), " gives ", sp.Eq(Var(w), leaky_he),
-           ", which is He's ", 2 / NIN, " at ", sp.Eq(alpha, 0), " (He et al. derive it for PReLU).")),
+           ", which is He's ", 2 / NIN, " at ", sp.Eq(sym("alpha"), 0), " (He et al. derive it for PReLU).")),
         X(("Replace tanh by the sigmoid in the network of the symmetry section. With all weights 0, do the output "
            "weights get a gradient? Does that break the symmetry?"),
           ("Each hidden unit outputs ", sig.expr.subs(sig.var, 0), ", so ",

@@ -293,7 +293,7 @@ def _exercises(catalog):
     at2 = sp.N(dt.subs(tanh.var, 2), 3)
     alpha = sym("alpha")
     return (
-        X(("In a deep linear network with ", sp.Eq(sp.Symbol("W_l"), c * sp.Identity(2)), " and ",
+        X(("In a deep linear network with ", sp.Eq(sp.MatrixSymbol("W_l", 2, 2), c * sp.Identity(2)), " and ",
            sp.Eq(c, sp.Rational(9, 10)), ", after how many layers is the gradient below a thousandth of its value "
            "at one layer?"),
           ("Solve ", sp.Eq(sp.Rational(9, 10) ** k, sp.Rational(1, 1000)), ": ", sp.Eq(k, sp.N(depth, 4)),
@@ -329,7 +329,7 @@ def document(catalog):
         summary=(
             ("The gradient of an early layer is a product of one factor per layer: weight times activation "
              "derivative.",),
-            ("In a deep linear network with ", sp.Eq(sp.Symbol("W_l"), sp.Symbol("c") * sp.Identity(2)),
+            ("In a deep linear network with ", sp.Eq(sp.MatrixSymbol("W_l", 2, 2), sp.Symbol("c", positive=True) * sp.Identity(2)),
              " the factor is ", sp.Symbol("c"), ": the gradient scales as ", sp.Symbol("c") ** (n - 1), ".",),
             ("The sigmoid's derivative is at most ", sp.Rational(1, 4), ", so deep sigmoid networks lose the "
              "gradient geometrically; tanh and ELU lose less.",),
