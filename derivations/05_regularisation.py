@@ -216,7 +216,8 @@ def _dropout(catalog):
                        "symbolic expectation over the Bernoulli(1 - p) mask",
                        lambda: equal(e_inv, inv.extra["inference_expr"])), shown=(sp.Eq(Ex(a_inv), x),)),
         ClaimBox(Claim("dropout.inverted_monte_carlo", f"The mean of {N_MC} simulated inverted-dropout outputs is "
-                       "{{estimate:.4f}}, within {{allowed_error}} of the exact value {{exact:g}}.",
+                       "{{estimate:.4f}}; the exact value is {{exact:g}}, and the difference, {{abs_error:.1g}}, is "
+                       "within five standard errors.",
                        "Monte Carlo, NumPy seed 0, tolerance 5 standard errors from the derived variance",
                        lambda: _mc_inverted(float(var_inv.subs({x: X_MC, p: P_MC}))))),
         ClaimRef("seed002.dropout.inference_scaling", shown=("The slides' inference scaling by ", 1 - p,

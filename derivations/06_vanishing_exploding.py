@@ -104,6 +104,8 @@ def depth_evidence(table, small="sigmoid", large="tanh", bound=1e-9, required=10
     ratio = first[large] / first[small]
     holds = first[small] < bound and ratio > required
     ev = {"holds": holds, "value": first[small], "bound": bound, "ratio": ratio, "required": required,
+          "decades": -np.log10(first[small]), "bound_decades": -np.log10(bound), "ratio_decades": np.log10(ratio),
+          "required_decades": np.log10(required),
           "factor": first[small] ** (1 / pairs), "factor_large": first[large] ** (1 / pairs), "layers": pairs + 1,
           **{f"factor_{a}": col[a][0] ** (1 / pairs) for a in ("elu",) if a in col},
           "squared_factor_relu": col["relu"][0] ** (2 / pairs) if "relu" in col else float("nan")}
@@ -177,9 +179,10 @@ def _saturating(catalog):
           "initialisation notes)."),
         fig,
         ClaimBox(Claim("depth.sigmoid_vanishes",
-                       "In the simulation the first-layer gradient of the sigmoid network is {{value:.1e}} times the "
-                       "last layer's (below {{bound:.0e}}): a factor {{factor:.2f}} per layer; tanh keeps "
-                       "{{ratio:.1e}} times more (more than {{required:g}} times), a factor {{factor_large:.2f}} per "
+                       "In the simulation the first-layer gradient of the sigmoid network is {{decades:.1f}} orders "
+                       "of magnitude below the last layer's (more than {{bound_decades:.0f}}), a factor {{factor:.2f}} "
+                       "per layer; tanh's is {{ratio_decades:.1f}} orders of magnitude larger than the sigmoid's "
+                       "(more than {{required_decades:.0f}}), a factor {{factor_large:.2f}} per "
                        "layer (ELU {{factor_elu:.2f}}); the squared norm of the ReLU network shrinks by {{squared_factor_relu:.2f}} "
                        "per layer.",
                        "measured: the figure's data", lambda: depth_evidence(table))),
