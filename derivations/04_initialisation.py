@@ -184,6 +184,7 @@ def _schemes(catalog):
     vw = sp.Symbol("sigma_w", positive=True) ** 2
     uniform_var = sp.integrate(u**2 / (2 * ell), (u, -ell, ell))
     xavier = sp.solve(sp.Eq((NIN + NOUT) / 2 * vw, 1), vw)[0]
+    average = sp.Eq(sp.Mul(sp.UnevaluatedExpr(NIN + NOUT) / 2, v, evaluate=False), 1)    # printed as written
     he = sp.solve(sp.Eq(NIN * vw / 2, 1), vw)[0]
     gn, gu, hn, hu = (catalog.get(n) for n in ("glorot_normal", "glorot_uniform", "he_normal", "he_uniform"))
     law = {"normal": ("normal, standard deviation",),
@@ -196,7 +197,7 @@ def _schemes(catalog):
     return S("Xavier/Glorot and He",
         P("A constant variance through the forward pass asks for ", sp.Eq(NIN * v, 1), "; through the backward pass "
           "for ", sp.Eq(NOUT * v, 1), ". Both hold only when the fans are equal; Glorot and Bengio ",
-          Cite("glorot2010"), " take the average, ", sp.Eq((NIN + NOUT) / 2 * v, 1), ", and SymPy solves it:"),
+          Cite("glorot2010"), " take the average, ", average, ", and SymPy solves it:"),
         E((v, xavier)),
         P("He et al. ", Cite("he2015"), " keep the forward condition and account for the ReLU halving the second "
           "moment, ", sp.Eq(NIN * v / 2, 1), ":"),
