@@ -97,12 +97,13 @@ def one_sided_derivatives(entry, kink, derivative_fn=sp.diff) -> dict:
     d = derivative_fn(expr, var)
     left, right = (sp.simplify(sp.limit(branch(d, var, at + s * eps), var, at, "-" if s < 0 else "+")) for s in (-1, 1))
     free = sorted((left - right).free_symbols, key=str)
-    when = "never" if not free and left != right else "always" if left == right else \
-        " or ".join(f"{_name(free[0])} = {v}" for v in sp.solve(sp.Eq(left, right), free[0]))
+    when = "for no parameter value" if not free and left != right else "for every parameter value" \
+        if left == right else "only when " + " or ".join(f"{_name(free[0])} = {_text(v)}"
+                                                      for v in sp.solve(sp.Eq(left, right), free[0]))
     defaults = {k: v for k, v in entry.defaults().items() if k in free}
     q_left, q_right = _quotients(expr.subs(defaults), var, at)
     err = max(abs(q_left - left.subs(defaults)), abs(q_right - right.subs(defaults)))
-    ev = {"holds": bool(err < 1e-12), "at": at, "left": left, "right": right, "differentiable_when": when or "never",
+    ev = {"holds": bool(err < 1e-12), "at": at, "left": left, "right": right, "differentiable_when": when,
           "equal_at_defaults": sp.simplify((left - right).subs(defaults)) == 0,
           "left_text": _text(left), "right_text": _text(right),
           "quotient_left": q_left, "quotient_right": q_right, "max_abs_error": float(err)}
