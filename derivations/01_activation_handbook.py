@@ -91,7 +91,7 @@ def _entry_items(entry, catalog):
 def _constants(entry):
     parts = []
     for f, s in guide.named_constants(entry).items():
-        if isinstance(s, sp.Symbol):
+        if isinstance(s, sp.Symbol) and f > 0:
             parts += ([" and "] if parts else []) + [sp.Eq(s, sp.Float(f, 5), evaluate=False)]
     return parts
 

@@ -125,11 +125,16 @@ def param_symbols(entry) -> dict:
 
 
 def named_constants(entry) -> dict:
-    """{Float: Symbol} for an entry's long float constants (and their products), named by CONSTANT_NAMES."""
-    floats = sorted((f for f in entry.expr.atoms(sp.Float) if f._prec > 60), key=lambda f: -abs(f))
-    names = {f: sp.Symbol(n, positive=True) for f, n in zip(floats, CONSTANT_NAMES)}
+    """{Float: expression} for an entry's long float constants, their negatives and their products, the
+    constants named by CONSTANT_NAMES in order of size."""
+    sizes = sorted({abs(f) for f in entry.expr.atoms(sp.Float) if f._prec > 60}, reverse=True)
+    names = {f: sp.Symbol(n, positive=True) for f, n in zip(sizes, CONSTANT_NAMES)}
     pairs = {f * g: names[f] * names[g] for f in names for g in names if f != g}
-    return {**names, **pairs}
+    return {**names, **{-f: -s for f, s in names.items()}, **pairs}
+
+
+def _named(e, consts):
+    return next((s for f, s in consts.items() if abs(e - f) < 1e-25 * abs(f)), None)
 
 
 def _decimal(r):
@@ -140,8 +145,10 @@ def display(entry, expr):
     """`expr` of `entry` as printed: word parameters as letters, long constants by name, rationals with
     large denominators (fitted constants such as 0.044715) as decimals, sqrt(2)/sqrt(pi) as sqrt(2/pi)."""
     consts = named_constants(entry)
-    out = expr.replace(lambda e: isinstance(e, sp.Float) and any(abs(e - f) < 1e-30 * abs(f) for f in consts),
-                       lambda e: next(s for f, s in consts.items() if abs(e - f) < 1e-30 * abs(f)))
+    out = expr.replace(lambda e: isinstance(e, sp.Float) and _named(e, consts) is not None, lambda e: _named(e, consts))
+    if consts:      # alpha e^x - alpha as alpha (e^x - 1)
+        out = out.replace(lambda e: isinstance(e, sp.Piecewise),
+                          lambda e: sp.Piecewise(*[(sp.factor(v), c) for v, c in e.args]))
     out = out.xreplace(param_symbols(entry))
     out = out.xreplace({r: _decimal(r) for r in out.atoms(sp.Rational) if r.q > 1000})
     c = sp.Dummy("c")
