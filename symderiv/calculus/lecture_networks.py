@@ -32,3 +32,26 @@ WORKED_VALUES = {
 def lecture_network(catalog, name):
     """The `Network` of TABLES[name]."""
     return network_from_table(catalog, name, TABLES[name])
+
+
+# ----- ReLU, Leaky ReLU and L1 activity: one hidden unit, by hand ------------------------------------
+
+def one_unit(activation, values, penalty=0):
+    """L and its gradients for z = w x + b, a = f(z), yhat = v a + c, L = (yhat - t)^2/2 + penalty |z|,
+    differentiated by SymPy; `activation` maps z to f(z) (a SymPy expression builder), `values` gives
+    x, t, w, b, v, c. Returns {"z", "a", "yhat", "L", "dw", "db", "dv", "dc"} as exact numbers."""
+    import sympy as sp
+
+    w, b, v, c = sp.symbols("w b v c", real=True)
+    x, t = (sp.Rational(str(values[k])) for k in ("x", "t"))
+    z = w * x + b
+    a = activation(z)
+    yhat = v * a + c
+    loss = (yhat - t) ** 2 / 2 + sp.Rational(str(penalty)) * sp.Abs(z)
+    at = {s: sp.Rational(str(values[str(s)])) for s in (w, b, v, c)}
+    out = {"z": z.subs(at), "a": a.subs(at), "yhat": yhat.subs(at), "L": loss.subs(at)}
+    out.update({f"d{s}": sp.diff(loss, s).subs(at) for s in (w, b, v, c)})
+    return {k: sp.nsimplify(sp.piecewise_fold(val)) if isinstance(val, sp.Piecewise) else val for k, val in out.items()}
+
+
+ONE_UNIT = {"x": 1.5, "t": 1.0, "w": -0.8, "b": 0.2, "v": 1.2, "c": 0.1}
