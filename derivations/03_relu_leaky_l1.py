@@ -37,7 +37,8 @@ def _network():
           sp.Eq(sym("yhat"), sp.Symbol("W_2") * sym("a", 1) + sym("b", 2), evaluate=False), ", and the loss ",
           sp.Eq(L, (sym("yhat") - sym("t")) ** 2 / 2, evaluate=False), ". The backward rules of the backpropagation "
           "notes give, with the unit step ", H(z1), " as ReLU's derivative (taken as 0 at 0, as PyTorch),"),
-        E(*cb.rules(2), note=("where ", sp.Eq(sp.Symbol("f'_2"), 1, evaluate=False), " (a linear output) and ",
+        E(*cb.rules(2), note=("where ", sp.Eq(sym("a", 2), sym("yhat"), evaluate=False), ", ",
+                              sp.Eq(sp.Symbol("f'_2"), 1, evaluate=False), " (a linear output) and ",
                               sp.Eq(sp.Symbol("f'_1"), H(z1), evaluate=False), ".")),
         P("Two changes are often compared: adding an L1 penalty on the hidden layer's pre-activations (an activity "
           "regulariser, which favours sparse activity), and replacing ReLU by Leaky ReLU ", Cite("maas2013"),
@@ -56,8 +57,7 @@ def _l1(catalog):
         "L1 activity regularisation",
         P("The penalty ", lam, " times the sum of the absolute values of ", z1, " is added to the loss. Its "
           "derivative is the sign, which the catalog writes as"),
-        E((sp.Derivative(sp.Abs(l1.var), l1.var), derivative(l1).subs(l1.param("l").symbol, 1) if l1.params else
-           derivative(l1))),
+        E((sp.Derivative(sp.Abs(z1), z1), derivative(l1).subs(l1.param("l").symbol, 1).xreplace({l1.var: z1}))),
         P("(at 0 any value in the interval from -1 to 1 is a subgradient; PyTorch takes 0). The penalty adds ",
           lam * sp.Function("sign")(z1), " to the error signal ", sym("delta", 1), " and to nothing above it: the "
           "output layer's gradients are unchanged, and the first layer's change by the extra error times the input."),
@@ -180,8 +180,8 @@ def _deep():
                        f"Measured over random networks of {MC['width']} units per layer, the first layer's gradient "
                        f"with {{{{n}}}} Leaky ReLU layers is {{{{ratio_0:.3g}}}} times ReLU's for alpha = {alphas[0]}, "
                        f"{{{{ratio_1:.3g}}}} times for alpha = {alphas[1]} and {{{{ratio_2:.3g}}}} times for alpha = "
-                       f"{alphas[2]}: close to the second-order prediction ({{{{second_0:.3g}}}}, {{{{second_1:.3g}}}}, "
-                       "{{second_2:.3g}}) and far below the first-order one ({{first_0:.3g}}, {{first_1:.3g}}, "
+                       f"{alphas[2]}: consistent with the second-order prediction ({{{{second_0:.3g}}}}, {{{{second_1:.3g}}}}, "
+                       "{{second_2:.3g}}, within the measurement's uncertainty) and far below the first-order one ({{first_0:.3g}}, {{first_1:.3g}}, "
                        "{{first_2:.3g}}). The ratio stays within 10 percent of 1 only for the smallest slope.",
                        f"Monte Carlo: {MC['trials']} seeded networks per depth and slope (the build's growth "
                        "measurement); agrees when within the stated tolerance of the second-order prediction and not "
