@@ -8,7 +8,7 @@ from symderiv.catalog.references import records
 from symderiv.lecture import figures
 from symderiv.lecture import handbook_guide as guide
 from symderiv.lecture.blocks import (B, ClaimBox, ClaimRef, Cite, Document, E, Figure, P, Plot, S, Series, Table, Url,
-                                     X)
+                                     X, notes_only)
 from symderiv.lecture.checks import equal
 from symderiv.lecture.notation import notation_table, sym
 from symderiv.verify.claims import Claim
@@ -134,14 +134,14 @@ def _guide(catalog):
                   align="l p:0.14 l p:0.1 p:0.12 p:0.3", caption="Choosing an activation (default parameters).")
     return S(
         "Choosing an activation",
-        P("An activation makes a network more than one linear map: without it, the layers ", sym("W", 2), sym("W", 1),
+        notes_only(P("An activation makes a network more than one linear map: without it, the layers ", sym("W", 2), sym("W", 1),
           " collapse into one matrix. What else matters is how gradients pass through it. The table is computed "
           "from the catalog's expressions by SymPy: smoothness from the one-sided derivatives at each kink, "
           "zero-centred when ", sp.Eq(sp.Function("f")(0), 0, evaluate=False), " and the outputs take both signs, "
           "saturation where the derivative tends to 0 as ", entry_var(catalog), " goes to minus or plus infinity, "
-          "cost as the number of exponential-type evaluations; the typical use is from the literature."),
+          "cost as the number of exponential-type evaluations; the typical use is from the literature.")),
         table,
-        B(("Saturating units (sigmoid, tanh) pass almost no gradient for large inputs, and a chain of them "
+        notes_only(B(("Saturating units (sigmoid, tanh) pass almost no gradient for large inputs, and a chain of them "
            "multiplies small factors: the sigmoid's derivative is at most ", sp.Rational(1, 4),
            ", which is why deep sigmoid networks train slowly ", Cite("glorot2010"), "."),
           ("Outputs of one sign (sigmoid, ReLU) give every weight of a unit gradients of one sign in a step, so "
@@ -154,7 +154,7 @@ def _guide(catalog):
            Cite("clevert2016"), Cite("klambauer2017"), "; GELU and SiLU are smooth, non-monotone ReLU-like units ",
            Cite("hendrycks2016"), Cite("ramachandran2017"), "."),
           ("Softmax turns the last layer's values into probabilities; with the cross-entropy its gradient is "
-           "prediction minus target (see the notes on backpropagation).",)),
+           "prediction minus target (see the notes on backpropagation).",))),
         ClaimRef("identity.sigmoid_derivative_max", shown=("The sigmoid's derivative is at most ", sp.Rational(1, 4),
                                                             ", reached at 0.")),
         ClaimRef("identity.tanh_sigmoid", shown=(sp.Eq(sp.tanh(sym("z")), 2 * sp.Function("sigmoid")(2 * sym("z")) - 1,
