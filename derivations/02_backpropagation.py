@@ -185,8 +185,7 @@ def _vectors(catalog):
         P("With several units per layer, each layer computes ", sp.Eq(sym("z", "l"), sp.Symbol("W_l") * sp.Symbol("a_{l-1}")
                                                                       + sp.Symbol("b_l"), evaluate=False),
           " and ", sp.Eq(sym("a", "l"), sp.Function("f")(sym("z", "l")), evaluate=False), " element by element, on column "
-          "vectors. Figures ", Ref("forward"), " and ", Ref("backward"), " show the two passes with the shape of "
-          "every quantity. Writing ", sp.Symbol("f'_l"), " for the column of local derivatives and a circle for the "
+          "vectors. The two computation graphs below show the passes with the shape of every quantity. Writing ", sp.Symbol("f'_l"), " for the column of local derivatives and a circle for the "
           "element-wise product, the scalar recursion becomes"),
         *_graphs(),
         E(*cb.rules(2)),
