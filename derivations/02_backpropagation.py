@@ -17,7 +17,7 @@ from symderiv.verify.claims import Claim
 TITLE = "Backpropagation for small networks"
 SEEDS = ("001_10d942a10df8e8ce.txt", "004_60e4e0c29def9815.txt")
 L = sym("L")
-YHAT = sym("yhat")
+YHAT = sp.Symbol("yhat")        # prints as y with a hat (the notation's output)
 DEPTHS = range(1, 13)
 
 

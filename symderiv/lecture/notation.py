@@ -47,13 +47,14 @@ def sym(name: str, *index, **assumptions) -> sp.Symbol:
     """The policy's symbol `name`, subscripted by `index` (``sym("delta", 2)`` is delta_2)."""
     if name not in SYMBOLS:
         raise KeyError(f"{name!r} is not in the notation; known: {', '.join(SYMBOLS)}")
-    return sp.Symbol(name + "".join(f"_{i}" for i in index), **assumptions)   # SymPy prints yhat as y with a hat
+    base = "hat{y}" if name == "yhat" else name
+    return sp.Symbol(base + "".join(f"_{i}" for i in index), **assumptions)
 
 
 def notation_table() -> blocks.Table:
     """The notation as a table block (symbol, meaning), for the start of a document."""
-    rows = tuple((sp.Symbol(n), meaning) for n, (_, meaning) in SYMBOLS.items())
-    return blocks.Table(("symbol", "meaning"), rows, align="l p:0.75", caption="Notation used in these notes.")
+    rows = tuple((sp.Symbol("hat{y}") if n == "yhat" else sp.Symbol(n), meaning) for n, (_, meaning) in SYMBOLS.items())
+    return blocks.Table(("symbol", "meaning"), rows, align="lp:0.75", caption="Notation used in these notes.")
 
 
 def _base(name: str) -> str:
