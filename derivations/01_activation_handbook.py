@@ -10,7 +10,7 @@ from symderiv.lecture import handbook_guide as guide
 from symderiv.lecture.blocks import (B, ClaimBox, ClaimRef, Cite, Document, E, Figure, P, Plot, S, Series, Table, Url,
                                      X, notes_only)
 from symderiv.lecture.checks import equal
-from symderiv.lecture.notation import notation_table, sym
+from symderiv.lecture.notation import sym
 from symderiv.verify.claims import Claim
 
 TITLE = "Activation functions: a handbook"
@@ -225,8 +225,7 @@ def document(catalog):
           P("Each layer of a network computes ", sp.Eq(sym("z"), sym("W") * sym("a") + sym("b"), evaluate=False),
             " and then the activation, element by element. This handbook gives, for each activation in the "
             "course's catalog, its definition and derivative (derived by SymPy), whether it is differentiable at "
-            "its kinks, and a plot; it starts with a guide to choosing one. The notation:"),
-          notation_table()),
+            "its kinks, and a plot; it starts with a guide to choosing one.")),
         _guide(catalog), _conventions(catalog),
         S("The catalog", P(f"The {len(acts)} activations in catalog order (SiLU within swish). Plots show the "
                            "function and its derivative at the default parameters.")),

@@ -11,13 +11,13 @@ from symderiv.calculus.growth import degree_evidence
 from symderiv.lecture.blocks import (B, ClaimBox, ClaimRef, Cite, Document, E, Figure, Graph, P, Plot, Ref, S,
                                      Series, X)
 from symderiv.lecture.checks import equal
-from symderiv.lecture.notation import notation_table, sym
+from symderiv.lecture.notation import sym
 from symderiv.verify.claims import Claim
 
 TITLE = "Backpropagation for small networks"
 SEEDS = ("001_10d942a10df8e8ce.txt", "004_60e4e0c29def9815.txt")
 L = sym("L")
-YHAT = sp.Symbol("yhat")        # prints as y with a hat (the notation's output)
+YHAT = sym("yhat")
 DEPTHS = range(1, 13)
 
 
@@ -33,9 +33,7 @@ def _motivation():
           "applied one layer at a time, reusing what the layer above has already computed ", Cite("goodfellow2016"),
           "."),
         P("These notes derive the rules with SymPy, check them against SymPy's derivative of the written-out "
-          "loss, run them by hand on a small network, and end with softmax and cross-entropy. The notation is "
-          "the same in every document of the course:"),
-        notation_table(),
+          "loss, run them by hand on a small network, and end with softmax and cross-entropy."),
     )
 
 

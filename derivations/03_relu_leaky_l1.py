@@ -11,7 +11,7 @@ from symderiv.emit.network_claims import MC, growth_measurements
 from symderiv.lecture import figures
 from symderiv.lecture.blocks import (B, ClaimBox, ClaimRef, Cite, Document, E, Figure, P, Plot, Ref, S, Series, Table,
                                      X)
-from symderiv.lecture.notation import notation_table, sym
+from symderiv.lecture.notation import sym
 from symderiv.verify.claims import Claim
 
 TITLE = "ReLU, Leaky ReLU and L1 activity regularisation"
@@ -223,8 +223,7 @@ def document(catalog):
           P("A ReLU unit whose input is negative passes no gradient back; if that happens for every example the unit "
             "stops learning. Two remedies act on the backward pass in quite different ways: an L1 penalty on the "
             "layer's activity, and Leaky ReLU. These notes derive both changes with SymPy, work them out on one "
-            "unit, and measure what Leaky ReLU does in deep networks. The notation:"),
-          notation_table()),
+            "unit, and measure what Leaky ReLU does in deep networks.")),
         _network(), _l1(catalog), _leaky(catalog), _worked(), _deep()),
         abstract=("How an L1 activity penalty and Leaky ReLU change the backward pass of a ReLU network: derived, "
                   "worked out on one unit, and measured in deep networks."),
