@@ -47,7 +47,7 @@ def _kink_claims(entry):
     for k in entry.kinks:
         var = k.wrt if k.wrt is not None else entry.var
         stmt = (f"At {var} = {{{{at}}}} the one-sided derivatives of {entry.name} are {{{{left_text}}}} from the left and "
-                f"{{{{right_text}}}} from the right: it is differentiable there {{{{differentiable_when}}}}.")
+                f"{{{{right_text}}}} from the right: it is {{{{differentiable_when}}}}.")
         out.append(ClaimBox(Claim(f"{entry.name}.one_sided.{var}={k.at}", stmt,
                                   "SymPy limits of the derivative on each side, against one-sided difference quotients "
                                   "(step 1e-15) at 30 digits", lambda e=entry, k=k: guide.one_sided_derivatives(e, k))))
@@ -92,7 +92,7 @@ def _constants(entry):
     parts = []
     for f, s in guide.named_constants(entry).items():
         if isinstance(s, sp.Symbol) and f > 0:
-            parts += ([" and "] if parts else []) + [sp.Eq(s, sp.Float(f, 5), evaluate=False)]
+            parts += ([" and "] if parts else []) + [sp.Eq(s, sp.Float(f"{float(f):.5g}"), evaluate=False)]
     return parts
 
 
@@ -131,7 +131,7 @@ def _guide(catalog):
         rows.append((name, guide.smoothness(e, kinks), guide.zero_centred(b), guide.saturation(b), guide.cost(e), use))
         evs[name] = b
     table = Table(("function", "smoothness", "zero-centred", "saturates", "cost", "typical use"), tuple(rows),
-                  align="l p:0.14 l p:0.1 p:0.12 p:0.3", caption="Choosing an activation (default parameters).")
+                  align="l p:0.14 l p:0.1 p:0.09 p:0.33", caption="Choosing an activation (default parameters).")
     return S(
         "Choosing an activation",
         notes_only(P("An activation makes a network more than one linear map: without it, the layers ", sym("W", 2), sym("W", 1),
@@ -139,7 +139,7 @@ def _guide(catalog):
           "from the catalog's expressions by SymPy: smoothness from the one-sided derivatives at each kink, "
           "zero-centred when ", sp.Eq(sp.Function("f")(0), 0, evaluate=False), " and the outputs take both signs, "
           "saturation where the derivative tends to 0 as ", entry_var(catalog), " goes to minus or plus infinity, "
-          "cost as the number of exponential-type evaluations; the typical use is from the literature.")),
+          "cost as the number of exponential-type evaluations (exp, log, tanh, erf); the typical use is from the literature.")),
         table,
         notes_only(B(("Saturating units (sigmoid, tanh) pass almost no gradient for large inputs, and a chain of them "
            "multiplies small factors: the sigmoid's derivative is at most ", sp.Rational(1, 4),

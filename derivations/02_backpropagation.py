@@ -49,9 +49,9 @@ def _graphs():
     shape = sp.Tuple
     forward = Graph(
         "forward",
-        (("x", (x, " ", shape(n0, 1)), (0, 0)), ("z1", (z1, " ", shape(n1, 1)), (3, 0)),
-         ("a1", (a1, " ", shape(n1, 1)), (6, 0)), ("z2", (z2, " ", shape(n2, 1)), (9, 0)),
-         ("yhat", (YHAT, " ", shape(n2, 1)), (12, 0)), ("L", (L, " (a number)"), (12, -2))),
+        (("x", (x, " ", shape(n0, 1)), (0, 0)), ("z1", (z1, " ", shape(n1, 1)), (4.5, 0)),
+         ("a1", (a1, " ", shape(n1, 1)), (9, 0)), ("z2", (z2, " ", shape(n2, 1)), (9, -2)),
+         ("yhat", (YHAT, " ", shape(n2, 1)), (4.5, -2)), ("L", (L, " (a number)"), (0, -2))),
         (("x", "z1", (W1, ", ", b1)), ("z1", "a1", ("f",)), ("a1", "z2", (W2, ", ", b2)),
          ("z2", "yhat", ("f",)), ("yhat", "L", (sym("t"),))),
         ("The forward pass of a two-layer network for one sample: each node is a column vector with its shape, "
@@ -59,9 +59,9 @@ def _graphs():
          " has shape ", shape(n2, n1), ")."))
     backward = Graph(
         "backward",
-        (("L", (L,), (12, 0)), ("d2", (d2, " ", shape(n2, 1)), (9, 0)), ("d1", (d1, " ", shape(n1, 1)), (3, 0)),
-         ("gW2", (sp.Derivative(L, W2), " ", shape(n2, n1)), (9, -2)),
-         ("gW1", (sp.Derivative(L, W1), " ", shape(n1, n0)), (3, -2))),
+        (("L", (L,), (0, 0)), ("d2", (d2, " ", shape(n2, 1)), (3.5, 0)), ("d1", (d1, " ", shape(n1, 1)), (9.5, 0)),
+         ("gW2", (sp.Derivative(L, W2), " ", shape(n2, n1)), (3.5, -2)),
+         ("gW1", (sp.Derivative(L, W1), " ", shape(n1, n0)), (9.5, -2))),
         (("L", "d2", ("times ", sp.Symbol("f'_2"))), ("d2", "d1", (T("W_2", n2, n1), ", then times ", sp.Symbol("f'_1"))),
          ("d2", "gW2", ("times ", T("a_1", n1, 1))), ("d1", "gW1", ("times ", T("x", n0, 1)))),
         ("The backward pass: the error signals flow from the loss towards the input, each multiplied by the "
@@ -118,7 +118,7 @@ def _scalar_chain(catalog):
         "The chain rule, one layer at a time",
         P("Start with one unit per layer: ", sp.Eq(sym("a", 0), sym("x"), evaluate=False), ", ",
           sp.Eq(z, w * sp.Symbol("a_{l-1}") + b, evaluate=False), ", ", sp.Eq(a, sp.Function("f")(z), evaluate=False),
-          " for ", sp.Eq(sym("l"), sp.Tuple(1, 2, 3), evaluate=False), ", and the loss ",
+          " in layers ", sp.Eq(sym("l"), 1, evaluate=False), ", 2, 3, and the loss ",
           sp.Eq(L, (sym("a", 3) - sym("t")) ** 2 / 2, evaluate=False), ". The error signal of layer l is ",
           sp.Eq(sym("delta", "l"), sp.Derivative(L, z), evaluate=False), ". The chain rule gives it from the "
           "layer above: ", sym("delta", "l"), " is ", sym("delta", "l+1"), " times the weight that carries ",
@@ -212,7 +212,7 @@ def _vectors(catalog):
 
 def _worked():
     steps = ex.steps()
-    given = [(sym(k[0], k[1:]) if k[1:] else sym(k), ex.matrix(v).applyfunc(lambda e: sp.Float(e, ex.SHOWN)))
+    given = [(sym(k[0], k[1:]) if k[1:] else sym(k), ex.matrix(v).applyfunc(ex.shown_number))
              for k, v in ex.VALUES.items()]
     rows = []
     for s in steps:
@@ -228,9 +228,8 @@ def _worked():
         *rows,
         P("The bias gradients equal the error signals, ", sp.Eq(sp.Derivative(L, sym("b", 2)), sym("delta", 2), evaluate=False),
           " and ", sp.Eq(sp.Derivative(L, sym("b", 1)), sym("delta", 1), evaluate=False), ". A gradient step with ",
-          sp.Eq(sym("eta"), sp.Float(ex.ETA, 2), evaluate=False), " moves ", sym("W", 1), " to"),
-        E((sp.Symbol("W_1'"), (ex.matrix(ex.VALUES["W1"]) - ex.ETA * ex.results()["dW1"]).applyfunc(
-            lambda e: sp.Float(e, ex.SHOWN)))),
+          sp.Eq(sym("eta"), sp.Float(str(ex.ETA)), evaluate=False), " moves ", sym("W", 1), " to"),
+        E((sp.Symbol("W_1'"), (ex.matrix(ex.VALUES["W1"]) - ex.ETA * ex.results()["dW1"]).applyfunc(ex.shown_number))),
         ClaimBox(Claim("worked.central_differences",
                        "Every entry of the four gradients above agrees with a central difference of the loss "
                        "(step {{step:.0e}}) to within {{max_abs_error:.0e}}.",
@@ -307,7 +306,7 @@ def _exercises(catalog):
           (P("SymPy gives"), E(jac2), P("with row sums ", sp.simplify(jac2 * sp.Matrix([1, 1])).T,
                                         ": the outputs always sum to 1, so no change of the logits can change their sum."))),
         X(("In the worked example, give the bias gradients and the biases after one step with ",
-           sp.Eq(sym("eta"), sp.Float(ex.ETA, 2), evaluate=False), "."),
+           sp.Eq(sym("eta"), sp.Float(str(ex.ETA)), evaluate=False), "."),
           (P("The bias gradients are the error signals: ", sp.Eq(sp.Derivative(L, sym("b", 2)), ex.rounded(res["db2"]),
                                                                 evaluate=False), " and"),
            E((sp.Derivative(L, sym("b", 1)), ex.rounded(res["db1"])),

@@ -22,6 +22,11 @@ EXAMPLE_SLOPE, EXAMPLE_LAMBDA = 0.1, 0.05
 NEAR_ONE = np.log(1.1)               # a ratio within 10 % of 1
 
 
+def _decimal(v):
+    """An exact number as a decimal of 4 significant digits."""
+    return sp.Float(f"{float(v):.4g}")
+
+
 def _piecewise_relu(slope=0):
     return lambda z: sp.Piecewise((sp.Rational(str(slope)) * z, z < 0), (z, True))
 
@@ -82,9 +87,9 @@ def _leaky(catalog):
                 xlabel=(sym("z", 1),), ylabel=("contribution to the error signal",), legend="north west")
     fig = Figure("compare", (plot,), (
         "What each choice contributes to the error signal of ", sym("z", 1), ": the ReLU derivative (solid, marks) and "
-        "the Leaky ReLU derivative (dashed, ", sp.Eq(alpha, sp.Float(SHOW_SLOPE, 2), evaluate=False), ") multiply the "
+        "the Leaky ReLU derivative (dashed, ", sp.Eq(alpha, sp.Float(str(SHOW_SLOPE)), evaluate=False), ") multiply the "
         "incoming error and coincide for positive inputs; the L1 gradient (dotted, ",
-        sp.Eq(sym("lambda"), sp.Float(SHOW_LAMBDA, 2), evaluate=False), ") is added whatever the error."), data=data)
+        sp.Eq(sym("lambda"), sp.Float(str(SHOW_LAMBDA)), evaluate=False), ") is added whatever the error."), data=data)
     return S(
         "From ReLU to Leaky ReLU",
         P("Leaky ReLU's derivative, from the catalog, is"),
@@ -117,7 +122,7 @@ def _worked():
     l1 = one_unit(_piecewise_relu(), ONE_UNIT, EXAMPLE_LAMBDA)
     names = ("w", "b", "v", "c")
     syms = {n: sp.Symbol(n) for n in names}
-    rows = tuple((label, *(sp.Float(r[f"d{n}"], 4) for n in names))
+    rows = tuple((label, *(_decimal(r[f"d{n}"]) for n in names))
                  for label, r in (("ReLU", relu), ("Leaky ReLU", leaky), ("ReLU with L1", l1)))
 
     def check():
@@ -128,15 +133,15 @@ def _worked():
             ev["counterexample"] = {"dv": [relu["dv"], leaky["dv"], l1["dv"]]}
         return ev
 
-    v = {k: sp.Float(val, 2) for k, val in ONE_UNIT.items()}
+    v = {k: sp.Float(str(val)) for k, val in ONE_UNIT.items()}
     return S(
         "A worked example",
         P("One hidden unit: ", sp.Eq(sym("z"), syms["w"] * sym("x") + syms["b"], evaluate=False), ", ",
           sp.Eq(sym("yhat"), syms["v"] * sym("a") + syms["c"], evaluate=False), ", with ",
           *[p for k in ("x", "t", "w", "b", "v", "c") for p in (sp.Eq(sp.Symbol(k), v[k], evaluate=False), ", ")],
           "so that ", sp.Eq(sym("z"), relu["z"], evaluate=False), " and the unit is inactive. SymPy differentiates "
-          "the loss in each variant (", sp.Eq(sym("alpha"), sp.Float(EXAMPLE_SLOPE, 2), evaluate=False), ", ",
-          sp.Eq(sym("lambda"), sp.Float(EXAMPLE_LAMBDA, 2), evaluate=False), "):"),
+          "the loss in each variant (", sp.Eq(sym("alpha"), sp.Float(str(EXAMPLE_SLOPE)), evaluate=False), ", ",
+          sp.Eq(sym("lambda"), sp.Float(str(EXAMPLE_LAMBDA)), evaluate=False), "):"),
         Table(("variant", *[(sp.Derivative(L, syms[n]),) for n in names]), rows, align="l r r r r",
               caption="Gradients of the one-unit example."),
         P("With ReLU the hidden unit's weights get no gradient at all: the unit is dead for this input. Leaky ReLU "
@@ -192,7 +197,7 @@ def _deep():
 
 def _exercises(catalog):
     z, lam, alpha = sym("z"), sym("lambda"), sym("alpha")
-    H = sp.Heaviside(z)
+    H = sp.Function("H")(z)
     leaky = sp.Piecewise((alpha * z, z < 0), (z, True))
     relu = sp.Piecewise((0, z < 0), (z, True))
     gap = [sp.simplify(sp.diff(leaky - relu, z).subs(z, v)) for v in (-2, 3)]
@@ -205,14 +210,14 @@ def _exercises(catalog):
         X(("Show that the derivative of Leaky ReLU minus that of ReLU is ", alpha, " times ", 1 - H, " away from 0."),
           (P("SymPy's derivative of the difference is ", gap[0], " at ", sp.Eq(z, -2, evaluate=False), " and ", gap[1],
              " at ", sp.Eq(z, 3, evaluate=False), ", which is ", alpha, " times ", 1 - H, " on each side."),)),
-        X(("Redo the worked example with ", sp.Eq(alpha, sp.Float(0.2, 2), evaluate=False), ": what is the gradient "
+        X(("Redo the worked example with ", sp.Eq(alpha, sp.Float(str(0.2)), evaluate=False), ": what is the gradient "
            "of the hidden weight?"),
-          (P("SymPy gives ", sp.Eq(sp.Derivative(L, sp.Symbol("w")), sp.Float(slope2["dw"], 4), evaluate=False),
-             " (and ", sp.Eq(sp.Derivative(L, sp.Symbol("v")), sp.Float(slope2["dv"], 4), evaluate=False), ")."),)),
-        X(("For ", sp.Eq(sym("n"), n, evaluate=False), " layers and ", sp.Eq(alpha, sp.Float(0.1, 2), evaluate=False),
+          (P("SymPy gives ", sp.Eq(sp.Derivative(L, sp.Symbol("w")), _decimal(slope2["dw"]), evaluate=False),
+             " (and ", sp.Eq(sp.Derivative(L, sp.Symbol("v")), _decimal(slope2["dv"]), evaluate=False), ")."),)),
+        X(("For ", sp.Eq(sym("n"), n, evaluate=False), " layers and ", sp.Eq(alpha, sp.Float(str(0.1)), evaluate=False),
            ", compute the first-order and the second-order predictions of the gradient ratio."),
-          (P("They are ", sp.Eq((1 + alpha) ** sym("n"), sp.Float((1 + a) ** n, 4), evaluate=False), " and ",
-             sp.Eq((1 + alpha ** 2) ** sym("n"), sp.Float((1 + a * a) ** n, 4), evaluate=False),
+          (P("They are ", sp.Eq((1 + alpha) ** sym("n"), _decimal((1 + a) ** n), evaluate=False), " and ",
+             sp.Eq((1 + alpha ** 2) ** sym("n"), _decimal((1 + a * a) ** n), evaluate=False),
              "; the measurement in the section on deep networks agrees with the second."),)),
     )
 

@@ -41,12 +41,17 @@ class Step:
         return self.result[0] if self.result.shape == (1, 1) else self.result
 
 
+def shown_number(v):
+    """`v` rounded to SHOWN significant digits, as a decimal (0.1 stays 0.1, not 0.09998)."""
+    return sp.Float(f"{float(v):.{SHOWN}g}")
+
+
 def _round(m):
-    return m.applyfunc(lambda e: sp.Float(e, SHOWN)) if isinstance(m, sp.MatrixBase) else sp.Float(m, SHOWN)
+    return m.applyfunc(shown_number) if isinstance(m, sp.MatrixBase) else shown_number(m)
 
 
 def rounded(m):
-    m = m.applyfunc(lambda e: sp.Float(e, SHOWN))
+    m = m.applyfunc(shown_number)
     return m[0] if m.shape == (1, 1) else m
 
 
@@ -88,7 +93,7 @@ def steps(values=VALUES) -> list:
         if isinstance(formula, tuple):
             fn, arg = formula
             with sp.evaluate(False):
-                sub = env[arg].applyfunc(lambda v: fn(sp.Float(v, SHOWN)))
+                sub = env[arg].applyfunc(lambda v: fn(shown_number(v)))
             if sub.shape == (1, 1):
                 sub = sub[0]
             env[key] = env[arg].applyfunc(lambda v: 1 / (1 + sp.exp(-v))).evalf(DIGITS)

@@ -52,7 +52,7 @@ def saturation(b) -> str:
 def cost(entry) -> str:
     """How many exp, log, tanh or erf evaluations one value of f needs."""
     n = sum(1 for e in sp.preorder_traversal(entry.expr) if isinstance(e, TRANSCENDENTAL))
-    return "comparisons only" if n == 0 else f"{n} exp-type call" + ("s" if n > 1 else "")
+    return "no exp" if n == 0 else f"{n} exp-type"
 
 
 def smoothness(entry, kink_evidence) -> str:
@@ -97,9 +97,9 @@ def one_sided_derivatives(entry, kink, derivative_fn=sp.diff) -> dict:
     d = derivative_fn(expr, var)
     left, right = (sp.simplify(sp.limit(branch(d, var, at + s * eps), var, at, "-" if s < 0 else "+")) for s in (-1, 1))
     free = sorted((left - right).free_symbols, key=str)
-    when = "for no parameter value" if not free and left != right else "for every parameter value" \
-        if left == right else "only when " + " or ".join(f"{_name(free[0])} = {_text(v)}"
-                                                      for v in sp.solve(sp.Eq(left, right), free[0]))
+    when = "not differentiable there" if not free and left != right else "differentiable there" \
+        if left == right else "differentiable there only when " + " or ".join(
+            f"{_name(free[0])} = {_text(v)}" for v in sp.solve(sp.Eq(left, right), free[0]))
     defaults = {k: v for k, v in entry.defaults().items() if k in free}
     q_left, q_right = _quotients(expr.subs(defaults), var, at)
     err = max(abs(q_left - left.subs(defaults)), abs(q_right - right.subs(defaults)))
