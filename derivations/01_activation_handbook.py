@@ -66,7 +66,7 @@ def _entry_items(entry, catalog):
     if entry.name == "identity":
         return items + [P("Its derivative is 1 everywhere: a network of identity units is one linear map.")]
     items += [P("SymPy's derivative (at a kink, the value the catalog uses, as PyTorch):")]
-    items += [E((sp.Derivative(_f(entry), v), guide.display(entry, derivative(entry, v)))) for v in entry.variables]
+    items += [_long(sp.Derivative(_f(entry), v), guide.display(entry, derivative(entry, v))) for v in entry.variables]
     form = output_form(entry)
     if form is not None:
         F = _f(entry, entry.var)
@@ -86,6 +86,12 @@ def _entry_items(entry, catalog):
     if len(entry.variables) == 1:
         items.append(_plot(entry))
     return items
+
+
+def _long(lhs, rhs, ops=30):
+    """lhs = rhs displayed, a long sum continued one term per row."""
+    terms = sp.Add.make_args(rhs) if isinstance(rhs, sp.Add) and sp.count_ops(rhs) > ops else (rhs,)
+    return E((lhs, terms[0]), *[(None, t) for t in terms[1:]])
 
 
 def _constants(entry):
