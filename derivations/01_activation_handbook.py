@@ -43,15 +43,32 @@ def _definition(entry):
 
 
 def _kink_claims(entry):
+    """One claim per kink: the one-sided derivatives (SymPy limits, in the parameters) and when they agree.
+    The main text prints the same evidence typeset; the claim's check recomputes it."""
     out = []
     for k in entry.kinks:
         var = k.wrt if k.wrt is not None else entry.var
         stmt = (f"At {var} = {{{{at}}}} the one-sided derivatives of {entry.name} are {{{{left_text}}}} from the left and "
                 f"{{{{right_text}}}} from the right: it is {{{{differentiable_when}}}}.")
+        ev = guide.one_sided_derivatives(entry, k)
+        shown = ("At ", sp.Eq(var, ev["at"], evaluate=False), " the one-sided derivatives are ",
+                 guide.display(entry, ev["left"]), " from the left and ", guide.display(entry, ev["right"]),
+                 f" from the right: {entry.name} is ", *_when(entry, ev), ".")
         out.append(ClaimBox(Claim(f"{entry.name}.one_sided.{var}={k.at}", stmt,
-                                  "SymPy limits of the derivative on each side, against one-sided difference quotients "
-                                  "(step 1e-15) at 30 digits", lambda e=entry, k=k: guide.one_sided_derivatives(e, k))))
+                                  "symbolic: SymPy limits of the derivative on each side; numeric: one-sided difference "
+                                  "quotients (step 1e-15) at 30 digits", lambda e=entry, k=k: guide.one_sided_derivatives(e, k)),
+                            shown=shown))
     return out
+
+
+def _when(entry, ev):
+    """The differentiability verdict as parts, the condition typeset (differentiable there only when alpha = 1)."""
+    left, right = guide.display(entry, ev["left"]), guide.display(entry, ev["right"])
+    free = sorted((left - right).free_symbols, key=str)
+    if not free:
+        return (ev["differentiable_when"],)
+    return ("differentiable there only when ", *[p for i, v in enumerate(sp.solve(sp.Eq(left, right), free[0]))
+                                                 for p in ((" or ",) if i else ()) + (sp.Eq(free[0], v, evaluate=False),)])
 
 
 def _entry_items(entry, catalog):

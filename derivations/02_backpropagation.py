@@ -87,12 +87,12 @@ def _chain_claims(catalog):
         fig,
         ClaimBox(Claim("chain.linear_cost", "The layer recursion grows by the same {{constant}} operations with "
                        "every added layer: its size is a polynomial of degree {{degree}} in the depth.",
-                       "measured: SymPy count_ops of the layer recursion, depths 1 to 12; degree by finite differences",
+                       "counted: SymPy count_ops of the layer recursion, depths 1 to 12; degree by finite differences",
                        lambda: degree_evidence(rec, 1))),
         ClaimBox(Claim("chain.expanded_cost", "Written as one expanded product per parameter, the gradients grow as "
                        "a polynomial of degree {{degree}} in the depth: the differences of order {{degree}} of the "
                        "operation counts are all {{constant}}.",
-                       "measured: SymPy count_ops of the expanded products, depths 1 to 12; degree by finite differences",
+                       "counted: SymPy count_ops of the expanded products, depths 1 to 12; degree by finite differences",
                        lambda: degree_evidence(expd, 3))),
     ]
 
@@ -195,7 +195,7 @@ def _vectors(catalog):
                        "For a network with 2 inputs, 3 sigmoid units and 2 linear outputs, the backward rules give the "
                        "same gradient for every one of the {{parameters}} parameters as SymPy's derivative of the "
                        "written-out loss.",
-                       "exact derivatives of the written-out loss against the rules, at 2 rational points, 30 digits",
+                       "SymPy's diff of the written-out loss against the rules, compared numerically at 2 rational points, 30 digits",
                        lambda: cb.check_rules(f, fprime, widths, points))),
         P("The local derivatives are cheapest written in the layer's output, which the forward pass has already "
           "stored. For the sigmoid and tanh SymPy finds"),

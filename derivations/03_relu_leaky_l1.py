@@ -182,12 +182,13 @@ def _deep():
           " each layer multiplies the mean squared gradient by ", (1 + sym("alpha") ** 2) / 2, " instead of ",
           sp.Rational(1, 2), ", which predicts a ratio of about ", (1 + sym("alpha") ** 2) ** sym("n"), "."),
         ClaimBox(Claim("deep.measured_ratio",
-                       f"Measured over random networks of {MC['width']} units per layer, the first layer's gradient "
-                       f"with {{{{n}}}} Leaky ReLU layers is {{{{ratio_0:.3g}}}} times ReLU's for alpha = {alphas[0]}, "
-                       f"{{{{ratio_1:.3g}}}} times for alpha = {alphas[1]} and {{{{ratio_2:.3g}}}} times for alpha = "
-                       f"{alphas[2]}: consistent with the second-order prediction ({{{{second_0:.3g}}}}, {{{{second_1:.3g}}}}, "
-                       "{{second_2:.3g}}, within the measurement's uncertainty) and far below the first-order one ({{first_0:.3g}}, {{first_1:.3g}}, "
-                       "{{first_2:.3g}}). The ratio stays within 10 percent of 1 only for the smallest slope.",
+                       f"Measured over random networks of {MC['width']} units per layer, with {{{{n}}}} layers and "
+                       f"the slopes {alphas[0]}, {alphas[1]} and {alphas[2]}, the first layer's gradient is "
+                       "{{ratio_0:.3g}}, {{ratio_1:.3g}} and {{ratio_2:.3g}} times ReLU's: consistent with the "
+                       "second-order prediction ({{second_0:.3g}}, {{second_1:.3g}}, {{second_2:.3g}}, within the "
+                       "measurement's uncertainty) and far below the first-order one ({{first_0:.3g}}, "
+                       "{{first_1:.3g}}, {{first_2:.3g}}). The ratio stays within 10 percent of 1 only for the "
+                       "smallest slope.",
                        f"Monte Carlo: {MC['trials']} seeded networks per depth and slope (the build's growth "
                        "measurement); agrees when within the stated tolerance of the second-order prediction and not "
                        "of the first-order one", check)),
