@@ -85,15 +85,15 @@ def check_rules(f, fprime, widths, points) -> dict:
     (each a dict symbol -> value), evaluated at DIGITS digits."""
     depth, vals = len(widths) - 1, symbolic_values(widths)
     L = loss(f, vals, depth)
+    names = [n for l in range(1, depth + 1) for n in (f"W{l}", f"b{l}")]
+    grads = {n: vals[n].applyfunc(lambda s: sp.diff(L, s)) for n in names}
     worst, where = 0.0, None
     for point in points:
         by_rule = rule_gradients(f, fprime, {k: v.subs(point) for k, v in vals.items()}, depth)
-        for l in range(1, depth + 1):
-            for name in (f"W{l}", f"b{l}"):
-                direct = vals[name].applyfunc(lambda s: sp.diff(L, s).subs(point))
-                err = max(abs(sp.N(e, DIGITS)) for e in (direct - by_rule[name]))
-                if err >= worst:
-                    worst, where = float(err), {"parameter": name, **{str(k): v for k, v in list(point.items())[:4]}}
+        for name in names:
+            err = max(abs(sp.N(e, DIGITS)) for e in (grads[name].xreplace(point) - by_rule[name]))
+            if err >= worst:
+                worst, where = float(err), {"parameter": name, **{str(k): v for k, v in list(point.items())[:4]}}
     ev = {"holds": worst < 1e-25, "max_abs_error": worst, "parameters": sum(v.shape[0] * v.shape[1]
           for k, v in vals.items() if k not in ("x", "t")), "points": len(points)}
     if not ev["holds"]:
