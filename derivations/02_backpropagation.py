@@ -25,9 +25,8 @@ def _motivation():
     w, eta = sp.Symbol("w"), sym("eta")
     return S(
         "Why backpropagation",
-        P("A network is trained by gradient descent: every parameter takes a small step against the gradient "
-          "of the loss, ", sp.Eq(sp.Symbol("w'"), w - eta * sp.Derivative(L, w), evaluate=False),
-          ", with learning rate ", eta, ". A network has thousands to billions of parameters, and the loss is a "
+        P("A network is trained by gradient descent: every parameter ", w, " takes a small step against the "
+          "gradient of the loss, the step ", -eta * sp.Derivative(L, w), " with learning rate ", eta, ". A network has thousands to billions of parameters, and the loss is a "
           "deeply nested function of each of them. Backpropagation ", Cite("rumelhart1986"), " computes all of "
           "these derivatives in one backward sweep whose cost is about that of the forward pass: the chain rule, "
           "applied one layer at a time, reusing what the layer above has already computed ", Cite("goodfellow2016"),
@@ -119,7 +118,7 @@ def _scalar_chain(catalog):
         P("Start with one unit per layer: ", sp.Eq(sym("a", 0), sym("x"), evaluate=False), ", ",
           sp.Eq(z, w * sp.Symbol("a_{l-1}") + b, evaluate=False), ", ", sp.Eq(a, sp.Function("f")(z), evaluate=False),
           " in layers ", sp.Eq(sym("l"), 1, evaluate=False), ", 2, 3, and the loss ",
-          sp.Eq(L, (sym("a", 3) - sym("t")) ** 2 / 2, evaluate=False), ". The error signal of layer l is ",
+          sp.Eq(L, (sym("t") - sym("a", 3)) ** 2 / 2, evaluate=False), ". The error signal of layer l is ",
           sp.Eq(sym("delta", "l"), sp.Derivative(L, z), evaluate=False), ". The chain rule gives it from the "
           "layer above: ", sym("delta", "l"), " is ", sym("delta", "l+1"), " times the weight that carries ",
           a, " upward times the local derivative ", sp.Eq(sp.Symbol("f'_l"), sp.Derivative(a, z), evaluate=False),
@@ -220,7 +219,7 @@ def _worked():
     return S(
         "A worked example",
         P("One sample through a network with 2 inputs, 2 sigmoid units and one linear output, with the loss ",
-          sp.Eq(L, (YHAT - sym("t")) ** 2 / 2, evaluate=False), ". The numbers:"),
+          sp.Eq(L, (sym("t") - YHAT) ** 2 / 2, evaluate=False), ". The numbers:"),
         E(*given),
         P(f"Each row is the formula, the numbers substituted, and the result (shown to {ex.SHOWN} digits; SymPy "
           f"computes with {ex.DIGITS}). The sigmoid's derivative is taken from the stored output, ",

@@ -40,7 +40,7 @@ def _network():
                                                                       evaluate=False),
           ", ", sp.Eq(sym("a", 1), sp.Function("relu")(z1), evaluate=False), ", ",
           sp.Eq(sym("yhat"), sp.Symbol("W_2") * sym("a", 1) + sym("b", 2), evaluate=False), ", and the loss ",
-          sp.Eq(L, (sym("yhat") - sym("t")) ** 2 / 2, evaluate=False), ". The backward rules of the backpropagation "
+          sp.Eq(L, (sym("t") - sym("yhat")) ** 2 / 2, evaluate=False), ". The backward rules of the backpropagation "
           "notes give, with the unit step ", H(z1), " as ReLU's derivative (taken as 0 at 0, as PyTorch),"),
         E(*cb.rules(2), note=("where ", sp.Eq(sym("a", 2), sym("yhat"), evaluate=False), ", ",
                               sp.Eq(sp.Symbol("f'_2"), 1, evaluate=False), " (a linear output) and ",

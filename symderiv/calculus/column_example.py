@@ -77,7 +77,7 @@ def _recipe(m):
         ("z1", m["z1"], m["W1"] * m["x"] + m["b1"]),
         ("a1", m["a1"], (SIGMA, "z1")),
         ("yhat", m["yhat"], m["W2"] * m["a1"] + m["b2"]),
-        ("L", L, (sp.Symbol("yhat") - sp.Symbol("t")) ** 2 / 2),
+        ("L", L, (sp.Symbol("t") - sp.Symbol("yhat")) ** 2 / 2),
         ("delta2", m["delta2"], m["yhat"] - m["t"]),
         ("dW2", sp.Derivative(L, m["W2"]), m["delta2"] * m["a1"].T),
         ("delta1", m["delta1"], sp.HadamardProduct(m["W2"].T * m["delta2"], m["a1"], one - m["a1"])),
