@@ -7,7 +7,7 @@ from symderiv.calculus import column_backprop as cb
 from symderiv.calculus import column_example as ex
 from symderiv.calculus.backprop import chain_blocks, scalar_chain
 from symderiv.calculus.derivative import derivative, output_form
-from symderiv.calculus.growth import degree_evidence
+from symderiv.calculus.growth import degree_evidence, polynomial_degree
 from symderiv.lecture.blocks import (B, ClaimBox, ClaimRef, Cite, Document, E, Figure, Graph, P, Plot, Ref, S,
                                      Series, X)
 from symderiv.lecture.checks import equal
@@ -69,8 +69,7 @@ def _graphs():
     return forward, backward
 
 
-def _chain_claims(catalog):
-    sizes = _sizes(catalog)
+def _chain_claims(sizes):
     rec, expd = [r[1] for r in sizes[1:]], [r[2] for r in sizes[1:]]
     plot = Plot((Series("ops", "recursion", "layer recursion", x="depth", style="lines+marks"),
                  Series("ops", "expanded", "one expanded product per parameter", x="depth", style="dashed")),
@@ -106,7 +105,7 @@ def _sizes(catalog, depths=DEPTHS):
     return (("depth", "recursion", "expanded"),) + tuple(rows)
 
 
-def _scalar_chain(catalog):
+def _scalar_chain(catalog, sizes):
     ch = scalar_chain(3, "relu", catalog=catalog)
     fp = {f: sp.Symbol(f"f'_{l + 1}") for l, f in enumerate(ch.fp)}
     nice = {**fp, ch.a[-1]: sym("a", 3)}
@@ -141,7 +140,7 @@ def _scalar_chain(catalog):
             "For one ReLU unit, ", sp.Eq(sp.Derivative(L, sp.Symbol("w")), (sp.Function("relu")(sp.Symbol("w") * sym("x"))
                                                                            - sym("t")) * sp.Function("H")(sp.Symbol("w") * sym("x"))
                                          * sym("x"), evaluate=False), ".")),
-        *_chain_claims(catalog),
+        *_chain_claims(sizes),
     )
 
 
@@ -228,7 +227,7 @@ def _worked():
         P("The bias gradients equal the error signals, ", sp.Eq(sp.Derivative(L, sym("b", 2)), sym("delta", 2), evaluate=False),
           " and ", sp.Eq(sp.Derivative(L, sym("b", 1)), sym("delta", 1), evaluate=False), ". A gradient step with ",
           sp.Eq(sym("eta"), sp.Float(str(ex.ETA)), evaluate=False), " moves ", sym("W", 1), " to"),
-        E((sp.Symbol("W_1'"), (ex.matrix(ex.VALUES["W1"]) - ex.ETA * ex.results()["dW1"]).applyfunc(ex.shown_number))),
+        E((sp.Symbol("W'_1"), (ex.matrix(ex.VALUES["W1"]) - ex.ETA * ex.results()["dW1"]).applyfunc(ex.shown_number))),
         ClaimBox(Claim("worked.central_differences",
                        "Every entry of the four gradients above agrees with a central difference of the loss "
                        "(step {{step:.0e}}) to within {{max_abs_error:.0e}}.",
@@ -279,8 +278,9 @@ def _softmax(catalog):
     )
 
 
-def _exercises(catalog):
-    z, t = sym("z"), sym("t")
+def _exercises(catalog, sizes):
+    z, t, n = sym("z"), sym("t"), sym("n")
+    recursion, expanded = [r[1] for r in sizes[1:]], [r[2] for r in sizes[1:]]
     sig = catalog.get("sigmoid")
     s = sig.expr.subs(sig.var, z)
     ds = sp.diff(s, z)
@@ -309,19 +309,22 @@ def _exercises(catalog):
           (P("The bias gradients are the error signals: ", sp.Eq(sp.Derivative(L, sym("b", 2)), ex.rounded(res["db2"]),
                                                                 evaluate=False), " and"),
            E((sp.Derivative(L, sym("b", 1)), ex.rounded(res["db1"])),
-             (sp.Symbol("b_1'"), ex.rounded(ex.matrix(ex.VALUES["b1"]) - ex.ETA * res["db1"])),
-             (sp.Symbol("b_2'"), ex.rounded(ex.matrix(ex.VALUES["b2"]) - ex.ETA * res["db2"]))))),
-        X("Count how many times the recursion uses each error signal in a chain of n layers, and explain why "
-          "writing every gradient as one product costs more operations per added layer the deeper the chain is.",
-          "Each error signal is computed once and used twice: for its own layer's gradients and for the error signal "
-          "below. Written out, the gradient of layer l repeats the factors of all layers above it, so the products "
-          "have lengths n, n - 1, ..., 1 and each factor is itself a nested expression of the layers below: the "
-          "counts in the cost figure grow by a cubic, against a constant number per layer for the recursion."),
+             (sp.Symbol("b'_1"), ex.rounded(ex.matrix(ex.VALUES["b1"]) - ex.ETA * res["db1"])),
+             (sp.Symbol("b'_2"), ex.rounded(ex.matrix(ex.VALUES["b2"]) - ex.ETA * res["db2"]))))),
+        X(("Count how many times the recursion uses each error signal in a chain of ", n, " layers, and explain why "
+           "writing every gradient as one product costs more operations per added layer the deeper the chain is."),
+          ("Each error signal is computed once and used twice: for its own layer's gradients and for the error "
+           "signal below. Written out, the gradient of layer ", sym("l"), " repeats the factors of the ", n - sym("l"),
+           " layers above it, and each factor is itself a nested expression of the layers below it: a sum over ",
+           sym("l"), " of products of about ", n - sym("l"), " factors of size about ", sym("l"), ". The counts of the "
+           "cost figure are a polynomial of degree ", polynomial_degree(expanded), " in ", n, ", against degree ",
+           polynomial_degree(recursion), " for the recursion.")),
     )
 
 
 def document(catalog):
-    return Document(TITLE, (_motivation(), _scalar_chain(catalog), _vectors(catalog), _worked(), _softmax(catalog)),
+    sizes = _sizes(catalog)
+    return Document(TITLE, (_motivation(), _scalar_chain(catalog, sizes), _vectors(catalog), _worked(), _softmax(catalog)),
                     abstract=("The chain rule applied one layer at a time, from a chain of single units to layers of "
                               "column vectors, with a computation graph, a worked example with numbers, and the "
                               "softmax with cross-entropy."),
@@ -341,4 +344,4 @@ def document(catalog):
                          sp.Symbol("s_i") * (sp.KroneckerDelta(sp.Symbol("i"), sp.Symbol("j")) - sp.Symbol("s_j")), "."),
                         ("Check a backward pass against central differences of the loss, as the worked example does.",),
                     ),
-                    exercises=_exercises(catalog))
+                    exercises=_exercises(catalog, sizes))

@@ -102,8 +102,9 @@ def steps(values=VALUES) -> list:
         arrays = {s: env[k] for k, s in m.items() if k in env}
         if not isinstance(formula, sp.MatrixExpr):      # the loss: a scalar of the one-unit output
             arrays = {sp.Symbol(k): env[k][0] for k in ("yhat", "t")}
+        keep = sp.UnevaluatedExpr if not isinstance(formula, sp.MatrixExpr) else (lambda v: v)   # (1 - 0.34)^2/2 stays
         with sp.evaluate(False):
-            sub = formula.xreplace({s: _round(v) for s, v in arrays.items()})
+            sub = formula.xreplace({s: keep(_round(v)) for s, v in arrays.items()})
         value = sp.sympify(formula.xreplace(arrays)).doit()
         value = value.as_explicit() if isinstance(value, sp.MatrixExpr) else value
         env[key] = sp.ImmutableMatrix(value if isinstance(value, sp.MatrixBase) else [[value]]).evalf(DIGITS)
