@@ -73,7 +73,8 @@ def _when(entry, ev):
 
 def _entry_items(entry, catalog):
     ref = (Url(entry.reference),) if entry.reference.startswith("http") else (entry.reference,)
-    intro = entry.description[0].upper() + entry.description[1:] + ". Reference: "
+    name = guide.plain_name(entry.description)
+    intro = (name[0].upper() + name[1:] + ". " if name else "") + "Reference: "
     if entry.is_vector:
         comps = [sp.Symbol(f"f_{i + 1}") for i in range(len(entry.expr))]
         return [P(intro, *ref, ". Its components are"), E(*[(c, e) for c, e in zip(comps, entry.expr)]),
@@ -89,8 +90,7 @@ def _entry_items(entry, catalog):
         F = _f(entry, entry.var)
         items.append(P("In terms of its own output, which backpropagation has stored: ",
                        sp.Eq(sp.Derivative(F, entry.var), form.subs(sp.Symbol("f"), F), evaluate=False), "."))
-    items += [B(*[(sp.Eq(guide.display(entry, p.symbol), guide.display(entry, p.sym_default), evaluate=False),
-                   f": {p.doc}, allowed range {p.range_text()}") for p in entry.symbolic_params])] if entry.symbolic_params else []
+    items += [B(*[_param(entry, p) for p in entry.symbolic_params])] if entry.symbolic_params else []
     items += [P("with the constants ", *_constants(entry), " of Klambauer et al. ", Cite("klambauer2017"), ".")] \
         if guide.named_constants(entry) else []
     items += _kink_claims(entry)
@@ -103,6 +103,14 @@ def _entry_items(entry, catalog):
     if len(entry.variables) == 1:
         items.append(_plot(entry))
     return items
+
+
+def _param(entry, p):
+    """A parameter's bullet: letter = default, what it is (when the catalog says it in words), allowed values."""
+    letter = guide.display(entry, p.symbol)
+    words = (f", {p.doc}",) if guide.plain_name(p.doc) == p.doc else ()
+    return (sp.Eq(letter, guide.display(entry, p.sym_default), evaluate=False), ": the default", *words,
+            "; allowed values ", sp.Contains(letter, guide.allowed(p), evaluate=False), ".")
 
 
 def _long(lhs, rhs, ops=30):

@@ -17,6 +17,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from symderiv.verify.numeric import branch
@@ -164,3 +166,21 @@ def decimal_number(v):
     if v.is_Rational and v.q > 1000 or v.is_Float:
         return sp.Float(f"{float(v):.5g}")
     return v
+
+
+MATHLIKE = re.compile(r"[:,;(]| max| min|\bx\b| \*|[*~^<>=/]|\bexp\b|\blog\b|\brelu6?\b|\b[a-z]_\d")
+
+
+def plain_name(description: str) -> str:
+    """The words of a catalog description before its first formula ("leaky ReLU: x for x >= 0, ..." ->
+    "leaky ReLU"); empty when it starts with one."""
+    return MATHLIKE.split(description)[0].strip()
+
+
+def allowed(param):
+    """A parameter's allowed values as an interval (open where unbounded or declared open), or the reals."""
+    if param.low is None and param.high is None:
+        return sp.Reals
+    low = sp.nsimplify(param.low) if param.low is not None else -sp.oo
+    high = sp.nsimplify(param.high) if param.high is not None else sp.oo
+    return sp.Interval(low, high, left_open=param.low is None or bool(param.open_low), right_open=param.high is None)
