@@ -108,8 +108,8 @@ def _entry_items(entry, catalog):
 def _param(entry, p):
     """A parameter's bullet: letter = default, what it is (when the catalog says it in words), allowed values."""
     letter = guide.display(entry, p.symbol)
-    words = (f", {p.doc}",) if guide.plain_name(p.doc) == p.doc else ()
-    return (sp.Eq(letter, guide.display(entry, p.sym_default), evaluate=False), ": the default", *words,
+    words = (f": {p.doc}",) if guide.plain_name(p.doc) == p.doc else ()
+    return (sp.Eq(letter, guide.display(entry, p.sym_default), evaluate=False), " by default", *words,
             "; allowed values ", sp.Contains(letter, guide.allowed(p), evaluate=False), ".")
 
 
