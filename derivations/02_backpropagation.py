@@ -8,7 +8,7 @@ from symderiv.calculus import column_example as ex
 from symderiv.calculus.backprop import chain_blocks, scalar_chain
 from symderiv.calculus.derivative import derivative, output_form
 from symderiv.calculus.growth import degree_evidence, polynomial_degree
-from symderiv.lecture.blocks import (B, ClaimBox, ClaimRef, Cite, Document, E, Figure, Graph, P, Plot, Ref, S,
+from symderiv.lecture.blocks import (ClaimBox, ClaimRef, Cite, Document, E, Figure, Graph, P, Plot, Ref, S,
                                      Series, X)
 from symderiv.lecture.checks import equal
 from symderiv.lecture.notation import sym

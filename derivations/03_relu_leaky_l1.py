@@ -9,7 +9,7 @@ from symderiv.calculus.derivative import derivative
 from symderiv.calculus.lecture_networks import ONE_UNIT, one_unit
 from symderiv.emit.network_claims import MC, growth_measurements
 from symderiv.lecture import figures
-from symderiv.lecture.blocks import (B, ClaimBox, ClaimRef, Cite, Document, E, Figure, P, Plot, Ref, S, Series, Table,
+from symderiv.lecture.blocks import (ClaimBox, ClaimRef, Cite, Document, E, Figure, P, Plot, Ref, S, Series, Table,
                                      X)
 from symderiv.lecture.notation import sym
 from symderiv.verify.claims import Claim
