@@ -8,6 +8,8 @@ worked example. The documents show them; `symderiv.emit.network_claims` verifies
 
 from __future__ import annotations
 
+import sympy as sp
+
 from symderiv.calculus.network_spec import network_from_table
 
 
@@ -40,8 +42,6 @@ def one_unit(activation, values, penalty=0):
     """L and its gradients for z = w x + b, a = f(z), yhat = v a + c, L = (yhat - t)^2/2 + penalty |z|,
     differentiated by SymPy; `activation` maps z to f(z) (a SymPy expression builder), `values` gives
     x, t, w, b, v, c. Returns {"z", "a", "yhat", "L", "dw", "db", "dv", "dc"} as exact numbers."""
-    import sympy as sp
-
     w, b, v, c = sp.symbols("w b v c", real=True)
     x, t = (sp.Rational(str(values[k])) for k in ("x", "t"))
     z = w * x + b
