@@ -3,7 +3,9 @@ worked example. The documents show them; `symderiv.emit.network_claims` verifies
 
 - ``three_layer``: two hidden layers (tanh, sigmoid), softmax with cross-entropy, L2 on W1;
 - ``worked``: the same architecture at its smallest (two units everywhere), one sample, numbers
-  small enough to follow on the board.
+  small enough to follow on the board;
+- `one_unit`: one hidden unit with ReLU, Leaky ReLU or an L1 activity penalty, differentiated by SymPy
+  at the numbers of ONE_UNIT (the relu_leaky_l1 notes' worked example).
 """
 
 from __future__ import annotations
