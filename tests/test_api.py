@@ -40,7 +40,7 @@ def test_document_and_section_display():
 
 def test_bundled_document_displays():
     doc = api.document("backpropagation")
-    assert "## Scalar chains of one to three layers" in doc._repr_markdown_()
+    assert "## The chain rule, one layer at a time" in doc._repr_markdown_()
     tex = doc._repr_latex_()
     assert _balanced(tex) and tex.count(r"\\") > 10
 
