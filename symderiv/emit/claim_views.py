@@ -7,7 +7,7 @@ The verdict is derived from the claim's outcome and method, never typed by a doc
     >>> from symderiv.verify.claims import Claim, Result
     >>> c = Claim("d.x", "x = x", "mpmath (40 digits) at 12 points", lambda: {})
     >>> verdict(Result(c, "verified", {"max_rel_error_mpmath": 1e-40}))
-    'Checked against 40-digit arithmetic.'
+    'Checked against 40-digit arithmetic'
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from symderiv.emit.escape import latex_escape as escape
 METHOD_WORDS = (
     ("symbolic", "proved symbolically by SymPy"),
     ("monte carlo", "checked by simulation (Monte Carlo)"),
-    ("mpmath", "checked against 40-digit arithmetic"),
     ("40 digits", "checked against 40-digit arithmetic"),
+    ("mpmath", "checked numerically with mpmath"),
     ("exact", "checked in exact arithmetic"),
     ("central difference", "checked by finite differences"),
     ("finite difference", "checked by finite differences"),
@@ -29,6 +29,7 @@ METHOD_WORDS = (
     ("experiment", "measured in a seeded experiment"),
     ("numeric", "checked numerically"),
 )
+GENERAL = ("checked numerically with mpmath", "checked numerically")   # dropped beside a more specific phrase
 PROOF_RESIDUALS = ("max_abs_error", "n_points", "proved_symbolically", "symbolic_difference")
 
 
@@ -46,23 +47,28 @@ def _method_phrases(method: str, evidence: dict) -> list:
         n = evidence.get("n_points")
         out.remove("proved symbolically by SymPy")
         out.insert(0, f"checked at {n} exact rational points" if n else "checked at exact rational points")
+    specific = [p for p in out if p not in GENERAL]
+    if specific:
+        out = specific
+    elif len(out) > 1:
+        out = out[:1]
     return out[:2] or ["checked when these notes were built"]
 
 
 def verdict(result) -> str:
-    """One line saying how the result was established (or that the source's statement is wrong)."""
+    """One line saying how the result was established (or that the source's statement is wrong); no final stop."""
     if result is None:
-        return "Not run in this build."
+        return "Not run in this build"
     c = result.claim
     if not result.passed:
-        return f"Not as expected: the check gave '{result.status}'."
+        return f"Not as expected: the check gave '{result.status}'"
     if result.status == "refuted":
-        return "The source's statement is wrong; the corrected form is the one given here."
+        return "The source's statement is wrong; the correct form is given here"
     phrases = _method_phrases(c.method, result.evidence)
     text = " and ".join(phrases)
     if result.status in ("conditional", "ambiguous"):
         text += "; it holds under the condition or reading stated in the appendix"
-    return text[0].upper() + text[1:] + "."
+    return text[0].upper() + text[1:]
 
 
 def tone(result) -> str:

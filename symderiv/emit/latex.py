@@ -90,7 +90,9 @@ def _merged_roots(mul):
         return mul
     inside = sp.Mul(*[r.base if r.exp > 0 else sp.Pow(r.base, -1) for r in roots], evaluate=False)
     rest = [f for f in mul.args if f not in roots]
-    return sp.Mul(*rest, sp.Pow(inside, sp.S.Half, evaluate=False), evaluate=False)
+    numbers = [f for f in rest if f.is_number]
+    others = [f for f in rest if not f.is_number]
+    return sp.Mul(*numbers, sp.Pow(inside, sp.S.Half, evaluate=False), *others, evaluate=False)
 
 
 def textbook_form(expr):

@@ -59,15 +59,14 @@ def sym(name: str, *index, **assumptions) -> sp.Symbol:
     """The policy's symbol `name`, subscripted by `index` (``sym("delta", 2)`` is delta_2)."""
     if name not in SYMBOLS:
         raise KeyError(f"{name!r} is not in the notation; known: {', '.join(SYMBOLS)}")
-    base = "hat{y}" if name == "yhat" else name
-    return sp.Symbol(base + "".join(f"_{i}" for i in index), **assumptions)
+    return sp.Symbol(name + "".join(f"_{i}" for i in index), **assumptions)   # SymPy prints yhat as y with a hat
 
 
 def notation_table(names=None) -> blocks.Table:
     """The notation as a table block (symbol, meaning, definition), for the start of a document;
     only the symbols named in `names` (policy names such as "z", "delta") when given."""
     keep = [n for n in SYMBOLS if names is None or n in names]
-    rows = tuple((sp.Symbol("hat{y}") if n == "yhat" else sp.Symbol(n), SYMBOLS[n][1],
+    rows = tuple((sp.Symbol(n), SYMBOLS[n][1],
                   SYMBOLS[n][2] if SYMBOLS[n][2] is not None else "") for n in keep)
     return blocks.Table(("symbol", "meaning", "definition"), rows, align="l p:0.5 l",
                         caption="Notation used in these notes.")
