@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 import sympy as sp
-from sympy.printing.latex import greek_letters_set
+from sympy.printing.latex import greek_letters_set, modifier_dict, other_symbols
 
 from symderiv.lecture import blocks
 
@@ -81,28 +81,37 @@ def policy_names(names) -> set:
     return {FUNCTIONS_AS.get(n, _base(n)) for n in names} & set(SYMBOLS)
 
 
+def _accented(base: str) -> bool:
+    """A letter with one of SymPy's accents (Wbar is W with a bar, yhat is y with a hat)."""
+    return any(base.endswith(m) and (len(base) - len(m) == 1 or base[:-len(m)] in greek_letters_set)
+               for m in modifier_dict)
+
+
 def _multi_letter(name: str) -> bool:
+    """A symbol TeX would set as a run of italic letters (SymPy's Greek names, \\ell and accents excepted)."""
     base = _base(name).strip("{}\\")
-    return (len(base) > 1 and base.isalpha() and base not in greek_letters_set and base not in WORD_OK
-            and base not in SYMBOLS and base not in BANNED)
+    return (len(base) > 1 and base.isalpha() and base not in greek_letters_set and base not in other_symbols
+            and base not in WORD_OK and base not in SYMBOLS and base not in BANNED and not _accented(base))
 
 
-def violations_of(names) -> list:
-    """[(name, advice)] for the symbol names against the policy, sorted."""
-    out = {(n, BANNED[_base(n)]) for n in names if _base(n) in BANNED}
+def violations_of(names, functions=()) -> list:
+    """[(name, advice)] for the symbol names (and applied function names) against the policy, sorted.
+    Function names print upright (operatorname), so only symbols can be multi-letter italic names."""
+    out = {(n, BANNED[_base(n)]) for n in (*names, *functions) if _base(n) in BANNED}
     out |= {(n, "a multi-letter italic name: use a letter of the notation (or the word in prose)")
             for n in names if _multi_letter(n)}
     return sorted(out)
 
 
-def used_symbols(doc) -> set:
-    """The names of every SymPy symbol and applied function a document prints."""
+def used_symbols(doc, functions: bool = True) -> set:
+    """The names of every SymPy symbol (and, with `functions`, applied function) a document prints."""
     names = set()
     for obj in _sympy_objects(doc):
         basic = sp.sympify(obj, strict=False) if not isinstance(obj, sp.Basic) else obj
         if isinstance(basic, sp.Basic):
             names |= {s.name for s in basic.atoms(sp.Symbol, sp.MatrixSymbol)}
-            names |= {type(f).__name__ for f in basic.atoms(sp.core.function.AppliedUndef)}
+            if functions:
+                names |= {type(f).__name__ for f in basic.atoms(sp.core.function.AppliedUndef)}
     return names
 
 
@@ -117,24 +126,38 @@ def _run_together(parts) -> list:
     return out
 
 
+PARTS_FIELDS = ("parts", "note", "caption", "shown", "question", "abstract", "xlabel", "ylabel")
+PARTS_LIST_FIELDS = ("summary", "header")
+
+
 def _texts(obj):
-    """Every tuple of parts (prose and math in a row) inside a document, and every heading."""
+    """("heading", title) for every section, ("parts", parts) for every run of prose and math."""
     if isinstance(obj, blocks.Section):
         yield ("heading", obj.title)
-    if isinstance(obj, tuple):
-        if any(isinstance(p, str) for p in obj) and any(isinstance(p, sp.Basic) for p in obj):
-            yield ("parts", obj)
+    if isinstance(obj, (tuple, list)):
         for item in obj:
             yield from _texts(item)
-    elif hasattr(obj, "__dataclass_fields__") and not hasattr(obj, "check"):
-        for name in obj.__dataclass_fields__:
-            if name not in ("claim", "data"):
-                yield from _texts(getattr(obj, name))
+        return
+    if not hasattr(obj, "__dataclass_fields__") or hasattr(obj, "check"):
+        return
+    for name in obj.__dataclass_fields__:
+        value = getattr(obj, name)
+        if name in PARTS_FIELDS and isinstance(value, tuple):
+            yield ("parts", value)
+        elif name in PARTS_LIST_FIELDS or (name == "items" and isinstance(obj, blocks.Bullets)):
+            yield from (("parts", v) for v in value if isinstance(v, tuple))
+        elif name == "rows" and isinstance(obj, blocks.Table):
+            yield from (("parts", c) for row in value for c in row if isinstance(c, tuple))
+        elif name == "title" and isinstance(value, tuple):
+            yield ("parts", value)
+        elif name not in ("claim", "data"):
+            yield from _texts(value)
 
 
 def violations(doc) -> list:
     """[(name, advice)] for what `doc` prints against the policy (see the module docstring)."""
-    out = violations_of(used_symbols(doc))
+    symbols = used_symbols(doc, functions=False)
+    out = violations_of(symbols, used_symbols(doc) - symbols)
     for kind, value in _texts(doc):
         if kind == "parts":
             out += _run_together(value)
