@@ -16,7 +16,7 @@ from symderiv.emit.latex import to_latex
 from symderiv.emit.latex_doc import data_text, latex_env, render_document
 from symderiv.build import notes
 from symderiv.build.notes import compile_all, write_sources
-from symderiv.emit.latex_views import align
+from symderiv.emit.latex_views import align, tex_math
 from symderiv.errors import SymderivError
 from pdf_pages import HAVE_TEX, page_problems, pdf_text
 
@@ -173,7 +173,7 @@ def test_handbook_prints_sympy_derivatives(catalog):
     tex, data = render_document("activation_handbook", doc, {}, "p")
     for entry in catalog.of_kind("activation"):
         if not entry.is_vector:
-            assert to_latex(derivative(entry)) in tex or entry.expr.atoms(sp.Float), entry.name
+            assert tex_math(derivative(entry)) in tex or entry.expr.atoms(sp.Float), entry.name
     assert "data/activation_handbook-relu-curve.dat" in data and all(t.startswith("% p\n") for t in data.values())
 
 
