@@ -247,3 +247,12 @@ def test_the_errata_list_each_claim_under_one_verdict():
     tex = next(iter(errata_files(load_catalog(), list(_seed_results()), "p").values()))
     for r in _seed_results():
         assert tex.count(r"\texttt{" + breakable_id(r.claim.id) + "}") == 1, r.claim.id
+
+
+def test_every_curve_of_a_shared_axis_is_named(lecture):
+    """An axis with several curves names each in its legend (the caption may name them too)."""
+    _, _, files = lecture
+    for path, tex in files.items():
+        for axis in re.findall(r"\\begin\{axis\}(.*?)\\end\{axis\}", tex, re.S):
+            plots = axis.count(r"\addplot")
+            assert plots <= 1 or axis.count(r"\addlegendentry{") == plots, path
