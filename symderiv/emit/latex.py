@@ -50,7 +50,8 @@ def _short_float(value) -> sp.Float:
     SHORT_DIGITS significant digits, else rounded to FEW_DIGITS."""
     f = float(value)
     exact = f"{f:.{SHORT_DIGITS}g}"
-    if f == 0 or abs(float(exact) - f) <= 1e-12 * abs(f):
+    bits = value._prec if isinstance(value, sp.Float) else 53     # a short Float printed once stays as it is
+    if f == 0 or abs(float(exact) - f) <= max(1e-12, 2.0 ** (4 - bits)) * abs(f):
         return sp.Float(exact, SHORT_DIGITS)
     return sp.Float(f"{f:.{FEW_DIGITS}g}", FEW_DIGITS)
 
@@ -112,7 +113,7 @@ def textbook_form(expr):
     if not isinstance(expr, sp.Basic) or isinstance(expr, (sp.MatrixBase,)):
         return expr.applyfunc(textbook_form) if isinstance(expr, sp.MatrixBase) else expr
     numbers = {n: _number(n) for n in expr.atoms(sp.Number)}
-    numbers = {k: v for k, v in numbers.items() if v is not k}
+    numbers = {k: v for k, v in numbers.items() if v != k or type(v) is not type(k)}
     if numbers:
         expr = expr.xreplace(numbers)
     if any(m.is_Mul for m in sp.preorder_traversal(expr)):

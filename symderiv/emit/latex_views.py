@@ -16,6 +16,7 @@ import math as _math
 import re
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
 from symderiv.emit import claim_views, figure_views
 from symderiv.emit.escape import latex_escape as escape
@@ -183,7 +184,7 @@ def item_view(item, doc_name: str, results: dict, files: dict, provenance: str =
     if isinstance(item, blocks.Bullets):
         return {"kind": "bullets", "items": [text(i) for i in item.items]}
     if isinstance(item, blocks.Equations):
-        rows = [_row(r, doc_name) for r in item.rows]
+        rows = [_row(r, doc_name) for row in item.rows for r in split_long(row)]
         return {"kind": "equations", "rows": rows, "aligned": all(isinstance(r, tuple) for r in item.rows),
                 "note": text(item.note) if item.note else ""}
     if isinstance(item, blocks.ClaimBox):
@@ -210,6 +211,36 @@ def _claim_ref(item, results) -> dict:
         return {"kind": "missing", "id": escape(item.id)}
     shown = text(item.shown) if item.shown else ""
     return claim_views.main_view(item.id, result, shown, item.label or result.claim.statement, item.brief)
+
+
+MAX_ROW_CHARS = 60     # visible characters of a displayed row (commands, braces not counted) before it is cut
+COMMANDS = re.compile(r"\\[A-Za-z]+|[{}&^_ ]")
+
+
+def visible(tex: str) -> int:
+    """The characters a printed formula shows, roughly (fractions count numerator and denominator)."""
+    return len(COMMANDS.sub("", tex))
+
+
+def split_long(row) -> list:
+    """A row (lhs, a + b + ...) too long for the line as rows (lhs, a + ...), (None, ... + b), each
+    at most MAX_ROW_CHARS wide where the terms allow; other rows as they are."""
+    if not isinstance(row, tuple) or row[0] is None:
+        return [row]
+    rhs = sp.sympify(row[1])
+    lhs_width = visible(tex_math(row[0]))
+    if not isinstance(rhs, sp.Add) or lhs_width + visible(tex_math(rhs)) <= MAX_ROW_CHARS:
+        return [row]
+    groups, width = [[]], lhs_width
+    for term in LatexPrinter()._as_ordered_terms(textbook_form(rhs)):
+        w = visible(tex_math(term))
+        if groups[-1] and width + w > MAX_ROW_CHARS:
+            groups.append([])
+            width = 0
+        groups[-1].append(term)
+        width += w
+    parts = [sp.Add(*g, evaluate=False) if len(g) > 1 else g[0] for g in groups]
+    return [(row[0], parts[0])] + [(None, p) for p in parts[1:]]
 
 
 def _row(r, doc_name: str = "") -> str:
