@@ -201,3 +201,18 @@ def test_blank_page_is_caught(tmp_path):
     doc = compile_all(tmp_path, ["b"])[0]
     assert doc.ok and doc.pages == 3
     assert page_problems(doc, tmp_path) == ["page 2 is blank"]
+
+
+@needs_tex
+@pytest.mark.xfail(strict=False, reason="the documents gain their teaching shape in the document issues")
+def test_pdfs_teach_before_the_appendix(compiled):
+    """In each PDF's text before the appendix: Summary, Exercises and References, and no hash, .txt/.json
+    file name, claim id or evidence dump (key = value)."""
+    _, _, results, docs = compiled
+    for doc in docs:
+        text = pdf_text(doc.pdf)
+        heads = [m.start() for m in re.finditer(r"\nA Verification\n", text)]
+        main = text[:heads[-1]] if heads else text
+        assert all(h in main for h in ("Summary", "Exercises", "References")), doc.name
+        assert not re.findall(r"[0-9a-f]{16}|\w+\.(?:txt|json)\b|\b[a-z]+_[a-z_]+ ?= ?\d", main), doc.name
+        assert not [i for i in results if i in main.replace("\n", "")], doc.name
