@@ -256,3 +256,29 @@ def test_every_curve_of_a_shared_axis_is_named(lecture):
         for axis in re.findall(r"\\begin\{axis\}(.*?)\\end\{axis\}", tex, re.S):
             plots = axis.count(r"\addplot")
             assert plots <= 1 or axis.count(r"\addlegendentry{") == plots, path
+
+
+PROOF_WORDS = re.compile(r"\bprove[sdn]?\b|\bproof\b", re.I)
+
+
+def shown_against_verdict(files) -> list:
+    """Main-text results whose shown text says 'proved' while the verdict says the check was numeric."""
+    out = []
+    for path, tex in files.items():
+        for shown, verdict_text in re.findall(r"\\resultbox\{\w+\}\{(.*?)\}\{([^{}]*)\}\{claim:", tex):
+            if PROOF_WORDS.search(shown) and "Proved symbolically" not in verdict_text:
+                out.append((path, shown[:80], verdict_text))
+    return out
+
+
+@pytest.mark.xfail(strict=False, reason="backpropagation: 'a(1 - a), proved by SymPy' beside a 40-digit numeric check")
+def test_a_result_said_to_be_proved_was_proved(lecture):
+    _, _, files = lecture
+    assert not shown_against_verdict(files)
+
+
+def test_the_proof_check_catches_a_numeric_check_called_a_proof():
+    box = ClaimBox(_claim(method="mpmath (40 digits)", check=lambda: {"holds": True, "max_rel_error": 1e-40}),
+                   shown=("proved by SymPy: ", sp.Eq(x, x, evaluate=False)))
+    assert shown_against_verdict({"t": _render(box)})
+    assert not shown_against_verdict({"t": _render(ClaimBox(_claim(), shown=("proved by SymPy",)))})
