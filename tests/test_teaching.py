@@ -282,3 +282,11 @@ def test_the_proof_check_catches_a_numeric_check_called_a_proof():
                    shown=("proved by SymPy: ", sp.Eq(x, x, evaluate=False)))
     assert shown_against_verdict({"t": _render(box)})
     assert not shown_against_verdict({"t": _render(ClaimBox(_claim(), shown=("proved by SymPy",)))})
+
+
+def test_a_symbolic_proof_carries_no_residual_and_a_false_identity_a_counterexample():
+    from symderiv.lecture.checks import equal
+
+    assert equal(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1) == {"holds": True, "proved_symbolically": True}
+    wrong = equal(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1 + x / 10**6)
+    assert not wrong["holds"] and "counterexample" in wrong and wrong["max_abs_error"] > 0
