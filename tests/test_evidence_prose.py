@@ -62,8 +62,9 @@ def _text_parts(item):
     elif isinstance(item, (tuple, list)):
         for i in item:
             yield from _text_parts(i)
-    elif isinstance(item, (blocks.Para, blocks.Bullets, blocks.Table, blocks.Equations, blocks.Figure)):
-        for f in ("parts", "items", "header", "rows", "caption", "note"):
+    elif isinstance(item, (blocks.Para, blocks.Bullets, blocks.Table, blocks.Equations, blocks.Figure, blocks.Graph,
+                           blocks.ClaimBox, blocks.ClaimRef, blocks.Exercise)):
+        for f in ("parts", "items", "header", "rows", "caption", "note", "shown", "question", "solution"):
             yield from _text_parts(getattr(item, f, ()))
 
 
@@ -71,6 +72,8 @@ def document_texts():
     project = projects.find_project(str(ROOT))
     for name in DOCUMENTS:
         doc = projects.load(project, name, CAT)
+        for text in _text_parts((doc.abstract, doc.summary, doc.exercises)):
+            yield name, text
         for section in doc.sections:
             for item in section.items:
                 for text in _text_parts(item):

@@ -59,6 +59,16 @@ def test_long_sections_split_over_frames_and_figures_get_their_own():
     assert [len(f["items"]) for f in fs] == [1, 1, 1] and weight(fig) == BUDGET
 
 
+def test_slides_get_a_summary_frame_and_references_but_no_exercises_or_appendix():
+    doc = Document("T", (S("A", P("as in ", blocks.Cite("he2015"))),), summary=(("a key point",),),
+                   exercises=(blocks.X("a question", "its answer"),))
+    notes, files = render_document("t", doc, {}, "p")
+    deck = files["t-slides.tex"]
+    assert r"\begin{frame}[allowframebreaks]{Summary}" in deck and "a key point" in deck
+    assert r"\bibitem{he2015}" in deck and "a question" not in deck and "its answer" not in deck
+    assert r"\appendix" not in deck and "a question" in notes and "its answer" in notes
+
+
 def test_claims_are_one_line_verdicts(lecture):
     _, _, files = lecture
     deck = sources(files, "slides")["backpropagation.tex"]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import jinja2
 
+from symderiv.emit.document_views import notes_context, references
 from symderiv.emit.escape import latex_escape as escape
 from symderiv.emit.latex_slides import frames
 from symderiv.emit.latex_views import data_text, section_views, text  # noqa: F401  (data_text: for callers)
@@ -65,23 +66,25 @@ def render_tex(template: str, **context) -> str:
 
 def render_document(name: str, doc, results: dict, provenance: str):
     """(notes tex, {path: text}) for a `Document`: the path `NAME-slides.tex` holds its Beamer deck,
-    the others the figure data both read; `results` maps claim id -> Result."""
+    the others the figure data both read; `results` maps claim id -> Result. The notes have the
+    teaching shape of `symderiv.emit.document_views`; the deck has the main text, a summary frame and
+    the references, not the exercises or the appendices."""
     files = {}
     common = {"provenance": provenance, "name": escape(name), "title": escape(doc.title),
-              "abstract": text(doc.abstract), "sources": [escape(s) for s in doc.sources],
-              "toc": len(doc.sections) >= 4}
-    sections = section_views(doc, name, results, files, provenance, "notes")
-    claims = [i for s in sections for i in s["items"] if i["kind"] in ("claim", "claimline")]
-    notes = render_tex("document.tex.j2", sections=sections, claims=claims, plots=_has_figure(sections), **common)
+              "abstract": text(doc.abstract), "toc": len(doc.sections) >= 4}
+    context = notes_context(name, doc, results, files, provenance)
+    notes = render_tex("document.tex.j2", plots=_has_figure(context["sections"] + context["appendix"]),
+                       **context, **common)
     slides = section_views(doc, name, results, files, provenance, "slides")
-    verdicts = [i for s in slides for i in s["items"] if i["kind"] in ("claim", "claimline")]
+    verdicts = [i for s in slides for i in s["items"] if i["kind"] == "claim"]
     files[f"{name}{SLIDES_SUFFIX}.tex"] = render_tex(
-        "slides.tex.j2", frames=frames(slides), counts=_counts(verdicts), plots=_has_figure(slides), **common)
+        "slides.tex.j2", frames=frames(slides), counts=_counts(verdicts), plots=_has_figure(slides),
+        summary=context["summary"], references=references(doc, name), **common)
     return notes, files
 
 
 def _has_figure(sections) -> bool:
-    return any(i["kind"] == "figure" for s in sections for i in s["items"])
+    return any(i["kind"] in ("figure", "graph") for s in sections for i in s["items"])
 
 
 def _counts(claims) -> dict:

@@ -4,7 +4,8 @@ Each section starts a frame; its blocks fill frames up to a budget of lines (est
 printed text), after which the section continues on a new frame. A figure gets a frame of its
 own, a long table or display is cut into pieces of `TABLE_ROWS` (half as many where cells wrap) or
 `DISPLAY_ROWS` rows, and scaled down in the template where it is still too wide or tall. Claims are
-shown as one-line verdicts. Frames also allow breaks, so a misestimate still fits the page.
+shown as their result with a verdict line; exercises, solutions and the appendices stay in the notes
+(a deck is for the room; the notes are handed out), the summary gets a frame of its own. Frames also allow breaks, so a misestimate still fits the page.
 
     >>> para = {"kind": "para", "text": "x " * 400}
     >>> fs = frames([{"title": "A", "level": 1, "items": [para, para]}])
@@ -46,7 +47,7 @@ def _pieces(item) -> list:
 def weight(item) -> float:
     """Estimated lines of one piece on a frame (a figure fills a frame)."""
     kind = item["kind"]
-    if kind == "figure":
+    if kind in ("figure", "graph"):
         return BUDGET
     if kind == "para":
         return _lines(item["text"]) + 0.4
@@ -57,7 +58,7 @@ def weight(item) -> float:
     if kind == "table":
         return 1.0 * (len(item["rows"]) + 2) + (1 if item["caption"] else 0)
     if kind == "claimline":
-        return 0.8 * _lines(item["statement"], 110) + 0.2
+        return _lines(item["shown"]) + 0.8 * _lines(item["verdict"], 110) + 0.2
     return 1.0
 
 
@@ -68,13 +69,14 @@ def frames(sections) -> list:
         current, used = None, 0.0
         for piece in (p for item in s["items"] for p in _pieces(item)):
             w = weight(piece)
-            if current is None or used + w > BUDGET or piece["kind"] == "figure" or current["figure"]:
+            alone = piece["kind"] in ("figure", "graph")
+            if current is None or used + w > BUDGET or alone or current["figure"]:
                 current = {"title": s["title"] + (" (cont.)" if current else ""), "items": [],
                            "section": "" if current else s["title"], "level": s["level"], "figure": False}
                 out.append(current)
                 used = 0.0
             current["items"].append(piece)
-            current["figure"] = piece["kind"] == "figure"
+            current["figure"] = alone
             used += w
         if current is None:   # a section with no block for the slides still names itself
             out.append({"title": s["title"], "items": [], "section": s["title"], "level": s["level"], "figure": False})

@@ -13,32 +13,33 @@ dict with a `kind`; a block marked for the other target (`NotesOnly`, `SlidesOnl
 from __future__ import annotations
 
 import math as _math
+import re
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
+from symderiv.emit import claim_views, figure_views
 from symderiv.emit.escape import latex_escape as escape
-from symderiv.emit.latex import to_latex
+from symderiv.emit.latex import textbook_form, to_latex
+from symderiv.errors import SymderivError
 from symderiv.lecture import blocks
 
-STYLES = {"": "thick, no markers", "dashed": "thick, dashed, no markers",
-          "dotted": "thick, densely dotted, no markers", "marks": "only marks, mark=*, mark size=1.6pt",
-          "lines+marks": "thick, mark=*, mark size=1.2pt"}
 STATUS_TEXT = {"verified": "verified", "refuted": "refuted", "failed": "check failed", None: "not run",
                "conditional": "holds under a condition", "ambiguous": "holds under the reading taken"}
 HIDDEN_EVIDENCE = ("tolerance", "fd_skipped_inputs", "error")
 FIRST_EVIDENCE = ("max_rel_error_mpmath", "max_rel_error_fd", "max_abs_error", "max_rel_error", "left_limit",
                   "right_limit", "n_points")
-ROUND_DIGITS = 10
 MAX_EVIDENCE_CHARS = 240        # longer evidence values are left to verification.json
 CHARS_PER_LINE = 90             # characters of \small text in the notes' line width, for table widths
 COLUMN_GAP = 0.03               # fraction of the line width each column loses to its separation
 
 
+CITE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_:-]*\Z")
+
+
 def tex_math(expr) -> str:
-    """A SymPy object (or number) as LaTeX, long floats shortened."""
-    expr = sp.sympify(expr)
-    floats = {f: sp.Float(f, ROUND_DIGITS) for f in expr.atoms(sp.Float) if f._prec > 60}
-    return to_latex(expr.xreplace(floats) if floats else expr)
+    """A SymPy object (or number) as LaTeX, printed by the policy of `emit.latex.textbook_form`."""
+    return to_latex(textbook_form(sp.sympify(expr)))
 
 
 def text(parts) -> str:
@@ -55,8 +56,10 @@ def _part(p) -> str:
         return r"\ref{fig:%s}" % escape(p.figure)
     if isinstance(p, blocks.Url):
         return r"{\small\ttfamily " + breakable(p.address, "/.-_") + "}"
-    if isinstance(p, blocks.Cite):   # placeholder until the bibliography is rendered
-        return escape(f"[{p.key}]")
+    if isinstance(p, blocks.Cite):
+        if not CITE_KEY.match(p.key):
+            raise SymderivError(f"citation key {p.key!r} is not a plain key (letters, digits, _ : -)")
+        return r"\cite{%s}" % p.key
     return f"${tex_math(p)}$"
 
 
@@ -70,7 +73,9 @@ def breakable(raw: str, after: str) -> str:
 
 def number(v) -> str:
     """A float as short text: 4 significant digits, exponent in TeX."""
-    if isinstance(v, bool) or isinstance(v, int):
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
         return escape(str(v))
     if isinstance(v, float):
         if _math.isfinite(v):
@@ -114,8 +119,9 @@ def claim_view(claim, result) -> dict:
     claim = result.claim if result else claim      # the statement as formatted from the evidence
     passed = bool(result and result.passed)
     tone = "ok" if passed and claim.expected else "source" if passed else "bad"
-    evidence = result.evidence if result else {}
+    evidence = claim_views.evidence_for_appendix(result)
     return {
+        "label": claim_views.label(claim.id), "verdict": escape(claim_views.verdict(result)),
         "id": breakable(claim.id, "._"), "statement": escape(claim.statement + (f" (reading taken: {claim.reading})" if claim.reading else "")),
         "method": escape(claim.method),
         "status": STATUS_TEXT[status], "tone": tone, "expected": claim.expected,
@@ -178,20 +184,24 @@ def item_view(item, doc_name: str, results: dict, files: dict, provenance: str =
     if isinstance(item, blocks.Bullets):
         return {"kind": "bullets", "items": [text(i) for i in item.items]}
     if isinstance(item, blocks.Equations):
-        rows = [_row(r) for r in item.rows]
+        rows = [_row(r, doc_name) for row in item.rows for r in split_long(row)]
         return {"kind": "equations", "rows": rows, "aligned": all(isinstance(r, tuple) for r in item.rows),
                 "note": text(item.note) if item.note else ""}
     if isinstance(item, blocks.ClaimBox):
-        return {"kind": "claim", **claim_view(item.claim, results.get(item.claim.id))}
+        result = results.get(item.claim.id)
+        statement = (result.claim if result else item.claim).statement
+        return claim_views.main_view(item.claim.id, result, text(item.shown) if item.shown else "", statement, False)
     if isinstance(item, blocks.ClaimRef):
         return _claim_ref(item, results)
     if isinstance(item, blocks.Table):
         return {"kind": "table", "align": align(item), "header": [_cell(c) for c in item.header],
                 "rows": [[_cell(c) for c in r] for r in item.rows], "caption": escape(item.caption)}
     if isinstance(item, blocks.Figure):
-        return _figure_view(item, doc_name, files, provenance)
-    if isinstance(item, (blocks.Exercise, blocks.Graph)):   # placeholder: not yet rendered
-        return None
+        return figure_views.figure_view(item, doc_name, files, provenance, text, data_text)
+    if isinstance(item, blocks.Graph):
+        return figure_views.graph_view(item, doc_name, text)
+    if isinstance(item, blocks.Exercise):
+        raise SymderivError(f"document {doc_name}: an exercise belongs in Document.exercises, not in a section")
     raise TypeError(f"unknown block {type(item).__name__} in document {doc_name}")
 
 
@@ -199,37 +209,52 @@ def _claim_ref(item, results) -> dict:
     result = results.get(item.id)
     if result is None:   # printed in red and caught by the notes tests, rather than failing the build
         return {"kind": "missing", "id": escape(item.id)}
-    view = claim_view(result.claim, result)
-    if item.label:
-        view["statement"] = escape(item.label)
-    return {"kind": "claimline" if item.brief else "claim", **view}
+    shown = text(item.shown) if item.shown else ""
+    return claim_views.main_view(item.id, result, shown, item.label or result.claim.statement, item.brief)
 
 
-def _row(r) -> str:
-    """An aligned row `lhs &= rhs`; (None, term) continues the previous row with `+ term`."""
+MAX_ROW_CHARS = 60     # visible characters of a displayed row (commands, braces not counted) before it is cut
+COMMANDS = re.compile(r"\\[A-Za-z]+|[{}&^_ ]")
+
+
+def visible(tex: str) -> int:
+    """The characters a printed formula shows, roughly (fractions count numerator and denominator)."""
+    return len(COMMANDS.sub("", tex))
+
+
+def split_long(row) -> list:
+    """A row (lhs, a + b + ...) too long for the line as rows (lhs, a + ...), (None, ... + b), each
+    at most MAX_ROW_CHARS wide where the terms allow; other rows as they are."""
+    if not isinstance(row, tuple) or row[0] is None:
+        return [row]
+    rhs = sp.sympify(row[1])
+    lhs_width = visible(tex_math(row[0]))
+    if not isinstance(rhs, sp.Add) or lhs_width + visible(tex_math(rhs)) <= MAX_ROW_CHARS:
+        return [row]
+    groups, width = [[]], lhs_width
+    for term in LatexPrinter()._as_ordered_terms(textbook_form(rhs)):
+        w = visible(tex_math(term))
+        if groups[-1] and width + w > MAX_ROW_CHARS:
+            groups.append([])
+            width = 0
+        groups[-1].append(term)
+        width += w
+    parts = [sp.Add(*g, evaluate=False) if len(g) > 1 else g[0] for g in groups]
+    return [(row[0], parts[0])] + [(None, p) for p in parts[1:]]
+
+
+def _row(r, doc_name: str = "") -> str:
+    """An aligned row `lhs &= rhs`; (None, term) continues the previous row with `+ term`. A row whose two
+    sides print the same (f = f) is refused: it says nothing."""
     if not isinstance(r, tuple):
         return tex_math(r)
     rhs = tex_math(r[1])
     if r[0] is None:
         return rf"&\quad {'' if rhs.startswith('-') else '+ '}{rhs}"
-    return f"{tex_math(r[0])} &= {rhs}"
-
-
-def _figure_view(fig, doc_name, files, provenance) -> dict:
-    paths = {}
-    for table, rows in sorted(fig.data.items()):
-        paths[table] = f"data/{doc_name}-{fig.name}-{table}.dat"
-        files[paths[table]] = data_text(rows, provenance)
-    plots = []
-    for p in fig.plots:
-        plots.append({
-            "width": f"{p.width / fig.per_row:.3f}", "xlabel": text(p.xlabel), "ylabel": text(p.ylabel),
-            "title": text(p.title), "ymode": p.ymode, "xmode": p.xmode, "legend": p.legend,
-            "limits": "".join(f", {k}={v:g}" for k, v in (("ymin", p.ymin), ("ymax", p.ymax)) if v is not None),
-            "series": [{"file": paths[s.table], "x": s.x, "y": s.y, "legend": text(s.legend),
-                        "style": STYLES[s.style]} for s in p.series]})
-    return {"kind": "figure", "label": f"fig:{fig.name}", "plots": plots, "per_row": fig.per_row,
-            "caption": text(fig.caption), "inline": fig.inline}
+    lhs = tex_math(r[0])
+    if lhs == rhs:
+        raise SymderivError(f"document {doc_name}: the equation {lhs} = {rhs} prints the same on both sides")
+    return f"{lhs} &= {rhs}"
 
 
 def section_views(doc, name: str, results: dict, files: dict, provenance: str, target: str) -> list:
@@ -237,5 +262,13 @@ def section_views(doc, name: str, results: dict, files: dict, provenance: str, t
     out = []
     for s in (s for s in doc.sections if s.shown_in(target)):
         views = [item_view(i, name, results, files, provenance, target) for i in s.items]
-        out.append({"title": escape(s.title), "level": s.level, "items": [v for v in views if v is not None]})
+        out.append({"title": title(s.title), "level": s.level, "items": [v for v in views if v is not None]})
     return out
+
+
+def title(t) -> str:
+    """A heading: a string (escaped), or parts with math, given a plain-text form for the PDF outline."""
+    if isinstance(t, str):
+        return escape(t)
+    plain = "".join(p if isinstance(p, str) else sp.sstr(p) for p in t)
+    return r"\texorpdfstring{%s}{%s}" % (text(t), escape(plain))

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from symderiv.lecture import bibliography
+
 TARGETS = ("notes", "slides")
 
 
@@ -174,7 +176,9 @@ class Figure(Block):
 
 @dataclass(frozen=True)
 class Section(Block):
-    title: str
+    """A section; `title` is a string or parts (prose and SymPy, for math in a heading)."""
+
+    title: str | tuple
     items: tuple
     level: int = 1            # 1 section, 2 subsection
 
@@ -197,7 +201,11 @@ class Document:
 
     def _repr_markdown_(self) -> str:
         abstract = f"{_md_parts(self.abstract)}\n\n" if self.abstract else ""
-        return f"# {self.title}\n\n{abstract}{markdown(self.sections)}"
+        summary = "".join(f"- {_md_parts(p)}\n" for p in self.summary)
+        summary = f"\n## Summary\n\n{summary}" if summary else ""
+        exercises = "".join(f"{i}. {_md_parts(e.question)}\n" for i, e in enumerate(self.exercises, 1))
+        exercises = f"\n## Exercises\n\n{exercises}" if exercises else ""
+        return f"# {self.title}\n\n{abstract}{markdown(self.sections)}{summary}{exercises}"
 
     def _repr_latex_(self) -> str:
         return math_display(self.sections, self.title)
@@ -229,6 +237,28 @@ def X(question, solution) -> Exercise:
     return Exercise(q, sol)
 
 
+def cites(doc) -> list:
+    """The citation keys of `doc` in the order a reader meets them (abstract, sections, summary,
+    exercises with their solutions, appendix), each once."""
+    keys = []
+    for part in _walk((doc.abstract, doc.sections, doc.summary, doc.exercises, doc.appendix)):
+        if isinstance(part, Cite) and part.key not in keys:
+            keys.append(part.key)
+    return keys
+
+
+def _walk(obj):
+    """Every object inside tuples and blocks (a claim's internals and figure data skipped)."""
+    yield obj
+    if isinstance(obj, (tuple, list)):
+        for item in obj:
+            yield from _walk(item)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type) and not hasattr(obj, "check"):
+        for f in dataclasses.fields(obj):
+            if f.name not in ("claim", "data"):
+                yield from _walk(getattr(obj, f.name))
+
+
 def notes_only(block):
     """`block` (or a section) shown in the notes, not on the slides."""
     return dataclasses.replace(block, only="notes")
@@ -251,7 +281,7 @@ def _md_parts(parts) -> str:
         elif isinstance(p, Url):
             out.append(f"<{p.address}>")
         elif isinstance(p, Cite):
-            out.append(f"[{p.key}]")
+            out.append(f"({bibliography.short(p.key)})")
         else:
             out.append(f"${sp.latex(p)}$")
     return "".join(out)
@@ -279,9 +309,14 @@ def _md_block(b) -> str:
         return "$$\\begin{aligned}" + r" \\ ".join(_aligned_rows(b)) + "\\end{aligned}$$" + (
             f"\n\n{_md_parts(b.note)}" if b.note else "")
     if isinstance(b, ClaimBox):
-        return f"**Claim** ({b.claim.method}): {b.claim.statement}"
+        return f"**Result:** {_md_parts(b.shown) if b.shown else b.claim.statement} *({b.claim.method})*"
     if isinstance(b, ClaimRef):
-        return f"**Claim** `{b.id}`" + (f": {b.label}" if b.label else "")
+        return f"**Result:** {_md_parts(b.shown) if b.shown else b.label or b.id}"
+    if isinstance(b, Exercise):
+        return f"**Exercise.** {_md_parts(b.question)}"
+    if isinstance(b, Graph):
+        edges = ", ".join(f"{a} → {c}" for a, c, _ in b.edges)
+        return f"*Graph '{b.name}':* {_md_parts(b.caption)} ({edges})"
     if isinstance(b, Table):
         cells = [[_md_parts(c if isinstance(c, tuple) else (c,)) for c in row] for row in (b.header, *b.rows)]
         lines = ["| " + " | ".join(r) + " |" for r in cells]
@@ -293,13 +328,15 @@ def markdown(sections) -> str:
     """Sections as Markdown: headings, prose with `$...$` math, `aligned` displays, tables."""
     out = []
     for s in sections:
-        out.append(f"{'#' * (s.level + 1)} {s.title}")
+        out.append(f"{'#' * (s.level + 1)} {_md_parts(s.title) if isinstance(s.title, tuple) else s.title}")
         out += [_md_block(b) for b in s.items]
     return "\n\n".join(out) + "\n"
 
 
-def _plain(title: str) -> str:
+def _plain(title) -> str:
     """A title safe inside MathJax's \\text{...}: characters special to TeX dropped."""
+    if isinstance(title, tuple):
+        title = "".join(p if isinstance(p, str) else sp.sstr(p) for p in title)
     return "".join(" " if c in "\\{}$&#^_%~" else c for c in title)
 
 

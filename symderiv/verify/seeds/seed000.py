@@ -277,15 +277,16 @@ def _leaky_claims(catalog):
                "symbolic: dL/dD of L = (t - C f(x2) - D)^2/2 for an unspecified activation f contains no f'",
                _d_has_no_activation_derivative, r"\frac{\partial L_{mse}}{\partial D} &= 0",
                qualifier="conditional", reading=FIXED),
-        seed_claim(S, "leaky_change_transformed", "(t - y) C alpha (2H(x2) - 1) x1 - [alpha (t - y) C H(x2) x1] "
-               "equals the change (t - y) C alpha (H(x2) - 1) x1 (and likewise for B) " + read,
+        seed_claim(S, "leaky_change_transformed", "with the bracketed item kept, the source's rewritten change "
+               "(t - y) C alpha (2H(x2) - 1) x1 - [alpha (t - y) C H(x2) x1] equals the change (t - y) C alpha "
+               "(H(x2) - 1) x1 (and likewise for B) " + read,
                "symbolic and exact at 32 points", transformation,
                r"(t - y)\cdot C \cdot \alpha (2H(x_2)-1) \cdot x_1-[\alpha (t - y)\cdot C \cdot H(x_2) \cdot x_1]"),
         seed_claim(S, "leaky_bracket_is_alpha_backprop", "the bracketed item -alpha (t - y) C H(x2) x1 is alpha "
                "times the ReLU network's dL/dA " + read, "symbolic and exact at 32 points", bracket,
                r"\frac{\partial L_{mse}}{\partial A} &=-\alpha (t - y)\cdot C \cdot H(x_2) \cdot x_1"),
-        seed_claim(S, "leaky_change_without_bracket", "after dropping the bracketed item, the ReLU -> Leaky ReLU "
-               "change of dL/dA is (t - y) C alpha (2H(x2) - 1) x1 " + read, "symbolic and exact at 32 points",
+        seed_claim(S, "leaky_change_without_bracket", "the bracketed item can be dropped: without it, the ReLU -> "
+               "Leaky ReLU change of dL/dA would be (t - y) C alpha (2H(x2) - 1) x1 " + read, "symbolic and exact at 32 points",
                dropped_bracket,
                r"\frac{\partial L_{mse}}{\partial A} &=(t - y)\cdot C \cdot \alpha (2H(x_2)-1) \cdot x_1", expected=False,
                correction="the change is (t - y) C alpha (H(x2) - 1) x1, which is 0 where x2 >= 0; the dropped item "

@@ -19,6 +19,9 @@ from symderiv.verify.evidence import all_of, check_equal, mc_agrees, refute_at, 
 S = "003"
 N_FACTORS, THRESHOLD = 50, sp.Rational(1, 10**18)
 MC_N, MC_SEED = 100_000, 3
+# both sentences of the source on the sigmoid derivative's range take this one reading (one verdict for both)
+RANGE_READING = ("'a range of 0 to 1' read as 'lies between 0 and 1' (true, loose by a factor 4); read as "
+                 "'takes every value in (0, 1)' it is wrong: the values are (0, 1/4]")
 
 
 def claims(catalog):
@@ -81,18 +84,17 @@ def _sigmoid(g):
         seed_claim(S, "sigmoid.gradient_range", "the sigmoid's derivative takes values between 0 and 1: its values "
                    "are (0, 1/4], the maximum {{supremum}} at z = 0", "symbolic: the only critical point of sigma' "
                    "is 0, with sigma'(0) = 1/4; limits 0 at +-inf", range_claim,
-                   "which has a scope of 0 to 1.", qualifier="ambiguous",
-                   reading="'a range of 0 to 1' read as 'lies between 0 and 1' (true, loose by a factor 4); read as "
-                   "'takes every value in (0, 1)' it is wrong: the values are (0, 1/4]"),
+                   "which has a scope of 0 to 1.", qualifier="ambiguous", reading=RANGE_READING),
         seed_claim(S, "chain.second_factor", "in d sigma(w.x + b)/dw = [d sigma(w.x + b)/d(w.x + b)] [d(w.x + b)/dw] "
                    "the second factor is the sigmoid derivative", "exact values of both factors at w.x + b = 0, "
                    "x = 2 (one weight)", _second_factor,
                    "The 2nd word is simply a sigmoid derivative", expected=False,
                    correction="the first factor is the sigmoid derivative sigma'(w.x + b) (at most 1/4); the second, "
                    "d(w.x + b)/dw, is the input x"),
-        seed_claim(S, "sigmoid.gradient_between_0_and_1", "interpreted as a bound: 0 < sigma'(z) < 1 for all z "
-                   "(true, but loose by a factor 4)", "symbolic: positivity and the maximum", between,
-                   "This gradient has a worth ranging from 0 to 1."),
+        seed_claim(S, "sigmoid.gradient_between_0_and_1", "the source's second sentence on the same range ('a worth "
+                   "ranging from 0 to 1'): the sigmoid's derivative lies between 0 and 1, 0 < sigma'(z) <= 1/4 for all z",
+                   "symbolic: positivity and the maximum", between,
+                   "This gradient has a worth ranging from 0 to 1.", qualifier="ambiguous", reading=RANGE_READING),
         seed_claim(S, "chain.sigmoid_weights", "d sigma(w.x + b)/dw = sigma'(w.x + b) * d(w.x + b)/dw "
                    "(two weights)", "symbolic", weight_chain,
                    r"$$ \frac{\partial (\sigma(\omega^Tx + b))}{\partial \omega}=\frac{\partial (\sigma(\omega^Tx "
