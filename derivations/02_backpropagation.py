@@ -202,7 +202,7 @@ def _vectors(catalog):
               "where ", sp.Eq(a, sp.Function("f")(sym("z")), evaluate=False), " is the unit's output: the backward "
               "pass needs no exponential.",)),
         ClaimRef("sigmoid.derivative.output_form", shown=("The sigmoid's derivative in its output, ",
-                                                          output_form(sig).subs(fsym, a), ", proved by SymPy.")),
+                                                          output_form(sig).subs(fsym, a), ".")),
         ClaimRef("seed004.backprop.delta_rule", shown=("The delta recursion, as a textbook states it, agrees with "
                                                         "the derived rows.",)),
     )

@@ -54,7 +54,6 @@ def test_the_table_shows_only_what_a_document_uses():
     assert [str(r[0]) for r in rows] == ["z", "delta"]
 
 
-@pytest.mark.xfail(strict=False, reason="the documents adopt the notation in the document issues")
 @pytest.mark.parametrize("name", ["activation_handbook", "backpropagation", "relu_leaky_l1", "initialisation",
                                   "regularisation", "vanishing_exploding"])
 def test_every_bundled_document_keeps_the_notation(name):

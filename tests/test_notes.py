@@ -204,7 +204,6 @@ def test_blank_page_is_caught(tmp_path):
 
 
 @needs_tex
-@pytest.mark.xfail(strict=False, reason="the documents gain their teaching shape in the document issues")
 def test_pdfs_teach_before_the_appendix(compiled):
     """In each PDF's text before the appendix: Summary, Exercises and References, and no hash, .txt/.json
     file name, claim id or evidence dump (key = value)."""

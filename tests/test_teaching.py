@@ -22,7 +22,6 @@ HASH = re.compile(r"[0-9a-f]{16}")
 PATH = re.compile(r"[\w/-]+\.(txt|json)\b")
 DUMP = re.compile(r"\b[a-z]+(\\_[a-z]+)+ ?(=|:) ?")           # an escaped evidence key = value
 LINKS = re.compile(r"\\(label|ref|pageref|hyperref)(\[[^\]]*\])?\{[^}]*\}")
-pending = pytest.mark.xfail(strict=False, reason="the documents gain their teaching shape in the document issues")
 
 
 def main_text(tex: str) -> str:
@@ -62,7 +61,6 @@ def _render(*items, **doc):
 
 # --- the bundled documents ---
 
-@pending
 def test_every_document_has_summary_exercises_and_references(lecture):
     _, _, files = lecture
     for path, tex in files.items():
@@ -71,7 +69,6 @@ def test_every_document_has_summary_exercises_and_references(lecture):
                 assert mark in tex, (path, mark)
 
 
-@pending
 def test_no_audit_material_before_the_appendix(lecture):
     _, results, files = lecture
     for path, tex in files.items():
@@ -271,7 +268,6 @@ def shown_against_verdict(files) -> list:
     return out
 
 
-@pytest.mark.xfail(strict=False, reason="backpropagation: 'a(1 - a), proved by SymPy' beside a 40-digit numeric check")
 def test_a_result_said_to_be_proved_was_proved(lecture):
     _, _, files = lecture
     assert not shown_against_verdict(files)
