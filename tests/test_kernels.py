@@ -153,45 +153,43 @@ def _np_erf_points():
 
 
 @pytest.mark.parametrize("which", ["erf", "erfc"])
-def test_numpy_erf_fallback_matches_mpmath(mods, which):
-    mod = mods["activation"]
-    f = getattr(mod, f"_np_{which}")
+def test_numpy_erf_matches_mpmath(mods, which):
+    """The kernels' own erf/erfc (vectorised NumPy, no scipy) in float64: within 4 ulps times
+    erfc's condition number max(1, 2 x^2) (the rounding of x^2 inside one exp)."""
+    f = getattr(mods["activation"], f"_{which}")
     ref_fn = getattr(mpmath, which)
-    for dtype, tol in (("float64", 4), ("float32", 1)):
-        x = _np_erf_points().astype(dtype)
-        got = f(x)
-        assert got.dtype == np.dtype(dtype)
-        with mpmath.workdps(40):
-            ref = np.array([float(ref_fn(mpmath.mpf(float(v)))) for v in x]).astype(dtype)
-        ulps = np.abs(got.astype(float) - ref.astype(float)) / np.spacing(np.maximum(np.abs(ref), np.finfo(dtype).tiny))
-        assert ulps.max() <= tol, f"{which} {dtype}: {ulps.max()} ulps at {x[np.argmax(ulps)]}"
+    x = _np_erf_points()
+    got = f(x)
+    assert got.dtype == np.float64
+    with mpmath.workdps(40):
+        ref = np.array([float(ref_fn(mpmath.mpf(float(v)))) for v in x])
+    ulps = np.abs(got - ref) / np.spacing(np.maximum(np.abs(ref), np.finfo(float).tiny))
+    scaled = ulps / np.maximum(1.0, 2.0 * x ** 2)
+    assert scaled.max() <= 4, f"{which}: {ulps.max()} ulps, scaled {scaled.max()} at {x[np.argmax(scaled)]}"
+    assert ulps[np.abs(x) <= 1].max() <= 4
     assert np.isnan(f(np.array([np.nan]))[0])
     assert list(f(np.array([np.inf, -np.inf]))) == ([1.0, -1.0] if which == "erf" else [0.0, 2.0])
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-def test_gelu_through_the_numpy_fallback(mods, dtype, monkeypatch):
+def test_numpy_erfc_refuted_by_a_perturbed_table(mods):
+    """The erfc check above can fail: one coefficient off by 1e-12 gives far more than 4 ulps."""
     mod = mods["activation"]
-    monkeypatch.setattr(mod, "_erf", mod._np_erf)
-    monkeypatch.setattr(mod, "_erfc64", mod._np_erfc)   # float64 without scipy (float32 never uses scipy)
-    for name in ("gelu",):
-        for which, (ulps, scaled, worst) in K.kernel_errors(mods, CATALOG.get(name), dtype).items():
-            assert scaled <= K.ULPS[dtype], f"fallback {name} {which}: {ulps} at {worst}"
-
-
-def test_scipy_path_is_used_when_importable(mods):
-    if importlib.util.find_spec("scipy") is None:
-        assert mods["activation"]._erfc64 is mods["activation"]._np_erfc
-    else:
-        import scipy.special
-
-        assert mods["activation"]._erfc64 is scipy.special.erfc
+    x = np.linspace(0, 6, 61)
+    good = mod._erfc(x)
+    original = mod._ERFC64
+    try:
+        mod._ERFC64 = original[:5] + (original[5] + 1e-12,) + original[6:]
+        bad = mod._erfc(x)
+    finally:
+        mod._ERFC64 = original
+    assert np.max(np.abs(bad - good) / np.spacing(good)) > 4
+    assert np.array_equal(mod._erfc(x), good)
 
 
 def test_float32_erfc_matches_mpmath(mods):
-    """The float32 erfc (vectorised NumPy, used with or without scipy) against mpmath: within 8 ulps
+    """The float32 erfc (vectorised NumPy in float32) against mpmath: within 8 ulps
     times erfc's condition number max(1, 2 x^2) (the rounding of x^2 inside one exp)."""
-    f = mods["activation"]._f32_erfc
+    f = mods["activation"]._erfc
     x = np.concatenate([np.linspace(-11, 11, 4401), [1e-30, -1e-30, 1e-45, 9.9, 10.0, 10.4]]).astype(np.float32)
     got = f(x)
     assert got.dtype == np.float32

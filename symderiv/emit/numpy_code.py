@@ -95,7 +95,7 @@ class StableNumPyPrinter(NumPyPrinter):
         return super()._print_Pow(expr, rational=rational)
 
     def _print_erf(self, expr):
-        """The kernel module's `_erf` (scipy.special.erf when importable, else a NumPy fallback)."""
+        """The kernel module's `_erf` (vectorised NumPy, `symderiv.emit.kernel_erf`)."""
         return f"_erf({self._print(expr.args[0])})"
 
     def _print_Erfc(self, expr):
@@ -103,7 +103,7 @@ class StableNumPyPrinter(NumPyPrinter):
         return f"_erfc({self._print(expr.args[0])})"
 
     def _print_erfc(self, expr):
-        """The kernel module's `_erfc` (scipy.special.erfc when importable, else a NumPy fallback)."""
+        """The kernel module's `_erfc` (vectorised NumPy, `symderiv.emit.kernel_erf`)."""
         return f"_erfc({self._print(expr.args[0])})"
 
     def _print_ExpNegAbs(self, expr):
@@ -228,7 +228,7 @@ def to_numpy(expr, stable=False, variables=()) -> str:
 
     With `stable=True` the mathematics is first rewritten by `stabilize` (see the module docstring);
     `variables` are the inputs whose nan must propagate. erf/erfc print as `_erf`/`_erfc`, which the
-    calling module defines (the kernel modules do: scipy.special or a NumPy fallback).
+    calling module defines (the kernel modules do: `symderiv.emit.kernel_erf`).
     """
     if isinstance(expr, sp.MatrixBase):
         return "[" + ", ".join(to_numpy(e, stable, variables) for e in expr) + "]"
