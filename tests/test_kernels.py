@@ -322,7 +322,7 @@ def test_show_numpy_prints_the_kernel(capsys):
 
     assert main(["show", "elu", "--numpy"]) == 0
     out = capsys.readouterr().out
-    assert "def _elu_forward(x, alpha):" in out and "numpy.expm1(numpy.minimum(x, 0))" in out and "def elu_backward(" in out
+    assert "def _elu_forward(x, alpha, out=None):" in out and "numpy.expm1(numpy.minimum(x, 0))" in out and "def elu_backward(" in out
 
 
 TORCH_CASES = [("relu", {}), ("relu6", {}), ("leaky_relu", {}), ("elu", {}), ("selu", {}), ("celu", {}),

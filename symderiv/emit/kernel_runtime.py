@@ -54,15 +54,19 @@ def _run(body, arrays, params, out=None, n=1):
             flat_outs = [o.reshape(-1) for o in outs]
             for i in range(0, flat_outs[0].size, _CHUNK):
                 block = slice(i, i + _CHUNK)
-                results = body(*[a[block] if a.size > 1 else a for a in flat], *params)
-                for o, r in zip(flat_outs, (results,) if n == 1 else results):
-                    o[block] = r
+                _store(body, [a[block] if a.size > 1 else a for a in flat], params, [o[block] for o in flat_outs])
         else:
-            results = body(*arrays, *params)
-            for o, r in zip(outs, (results,) if n == 1 else results):
-                o[...] = r
+            _store(body, arrays, params, outs)
     outs = [o[()] if o.ndim == 0 else o for o in outs]
     return outs[0] if n == 1 else tuple(outs)
+
+
+def _store(body, arrays, params, outs):
+    """Run `body` with its last operations writing into `outs` (out=); copy a result that did not."""
+    results = body(*arrays, *params, out=outs[0] if len(outs) == 1 else tuple(outs))
+    for o, r in zip(outs, (results,) if len(outs) == 1 else results):
+        if r is not o:
+            o[...] = r
 
 
 def _convention(function, convention, pytorch, jax, seeds):
@@ -74,20 +78,26 @@ def _convention(function, convention, pytorch, jax, seeds):
 
 
 def _saturate(r, x, low, high):
-    """Where r is nan but x is not (inf*0 or inf/inf at a huge |x|), the limit at x -> -inf / +inf."""
+    """Where r is nan but x is not (inf*0 or inf/inf at a huge |x|), the limit at x -> -inf / +inf.
+
+    `r` is the body's own result array: it is changed in place."""
     bad = numpy.isnan(r)
     bad &= ~numpy.isnan(x)
     if bad.any():
-        r = numpy.where(bad, numpy.where(x > 0, high, low), r)
+        r = numpy.asarray(r)
+        numpy.copyto(r, numpy.where(x > 0, high, low), where=bad)
     return r
 
 
 def _keep_nan(r, *inputs):
-    """`r` with nan where an input is nan (a result free of that input, or a branch-free step function)."""
+    """`r` with nan where an input is nan (a result free of that input, or a branch-free step function).
+
+    `r` is the body's own result array: it is changed in place."""
     for x in inputs:
         bad = numpy.isnan(x)
         if bad.any():
-            r = numpy.where(bad, x, r)
+            r = numpy.asarray(r)
+            numpy.copyto(r, x, where=bad)
     return r
 
 

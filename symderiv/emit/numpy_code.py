@@ -176,6 +176,43 @@ class StableNumPyPrinter(NumPyPrinter):
         return f"numpy.abs({self._print(expr.args[0])})"
 
 
+    def into(self, expr, target):
+        """`expr` with its last operation written into the array `target` (a ufunc's `out=`), so the
+        kernel's result needs no copy; an operation without `out=` prints as usual (the caller copies)."""
+        if isinstance(expr, KeepNan):
+            return f"_keep_nan({self.into(expr.args[0], target)}, {', '.join(self._print(a) for a in expr.args[1:])})"
+        if expr.is_Symbol:
+            return f"numpy.positive({self._print(expr)}, out={target})"
+        ufunc = _INTO.get(type(expr))
+        if ufunc and len(expr.args) == 1:
+            return f"{ufunc}({self._print(expr.args[0])}, out={target})"
+        if isinstance(expr, (sp.Max, sp.Min)) and len(expr.args) == 2:
+            a, b = sorted(expr.args, key=lambda e: (e.is_number, sp.default_sort_key(e)))
+            return f"numpy.{'maximum' if isinstance(expr, sp.Max) else 'minimum'}({self._print(a)}, {self._print(b)}, out={target})"
+        if isinstance(expr, Clip) and not any(e.is_infinite for e in expr.args[1:]):
+            return f"numpy.clip({', '.join(self._print(a) for a in expr.args)}, out={target})"
+        if isinstance(expr, sp.Pow) and expr.exp == 2 and not expr.base.is_Atom:
+            return f"numpy.square({self._print(expr.base)}, out={target})"
+        if isinstance(expr, sp.Pow) and expr.exp == -1:
+            return f"numpy.divide(1.0, {self._print(expr.base)}, out={target})"
+        if isinstance(expr, sp.Add):
+            *rest, last = expr.as_ordered_terms()
+            return f"numpy.add({self._print(sp.Add(*rest, evaluate=False))}, {self._print(last)}, out={target})"
+        if isinstance(expr, sp.Mul):
+            num, den = sp.fraction(expr)
+            if den != 1 and not den.is_number:
+                return f"numpy.divide({self._print(num)}, {self._print(den)}, out={target})"
+            if expr.args[0] == -1:
+                return f"numpy.negative({self._print(-expr)}, out={target})"
+            *rest, last = expr.as_ordered_factors()   # as printed: ((a*b)*c), the last product into `target`
+            return f"numpy.multiply({self._print(sp.Mul(*rest, evaluate=False))}, {self._print(last)}, out={target})"
+        return self._print(expr)
+
+
+_INTO = {sp.exp: "numpy.exp", sp.log: "numpy.log", expm1: "numpy.expm1", log1p: "numpy.log1p", sp.tanh: "numpy.tanh",
+         sp.cosh: "numpy.cosh", sp.Abs: "numpy.abs"}
+
+
 class FormulaPrinter(StrPrinter):
     """Docstring text of a (stabilized) expression: what the kernel computes, in plain notation."""
 
@@ -641,14 +678,17 @@ def _step_sum(pieces, last, rest, tested):
 
 
 def kernel_source(exprs, variables=(), two_sided=True, one_sided=False) -> tuple:
-    """(assignment lines, result expressions, static cost) for `exprs`, stabilized and shared by `sympy.cse`."""
+    """(assignment lines, result expressions, static cost, stabilized exprs, results written into `out`)
+    for `exprs`, stabilized and shared by `sympy.cse`."""
     exprs = [fold_constants(stabilize(e, variables, two_sided, one_sided, select=True)) for e in exprs]
     names = sp.numbered_symbols("t", real=True)
     assigned, reduced = sp.cse(exprs, symbols=names, order="canonical")
     printer = StableNumPyPrinter(SETTINGS)
     lines = [f"{s} = {printer.doprint(v)}" for s, v in assigned]
     cost = sum(op_cost(e) for e in [v for _, v in assigned] + list(reduced))
-    return lines, [printer.doprint(r) for r in reduced], cost, exprs
+    targets = ["out"] if len(reduced) == 1 else [f"out[{i}]" for i in range(len(reduced))]
+    into = [printer.into(r, t) for r, t in zip(reduced, targets)]
+    return lines, [printer.doprint(r) for r in reduced], cost, exprs, into
 
 
 # ----- the static cost model: formulation choice without running candidates --------------------

@@ -79,26 +79,27 @@ def convention_entries(entry) -> dict:
     return out
 
 
-def _body(name, args, exprs, variables, grad=False, two_sided=True, one_sided=False):
+def _body(name, args, exprs, variables, two_sided=True, one_sided=False):
     """A kernel body: cse lines and printed results (times grad_output for a backward body)."""
-    lines, results, cost, stable = kernel_source(exprs, variables, two_sided, one_sided)
+    lines, results, cost, stable, into = kernel_source(exprs, variables, two_sided, one_sided)
     found = [] if two_sided else [h for e in stable for h in hazards(e)]
     cost += OP_COSTS["saturate"] * found.count("inf/inf")
-    body = {"fn": name, "args": ", ".join(args), "lines": lines, "results": results, "n": len(exprs),
-            "computes": [_doc(formula_text(e)) for e in stable],
+    out = "None" if len(exprs) == 1 else repr((None,) * len(exprs))
+    body = {"fn": name, "args": ", ".join(args) + f", out={out}", "lines": lines, "results": results, "n": len(exprs),
+            "computes": [_doc(formula_text(e)) for e in stable], "into": into,
             "cost": cost, "hazards": [h for h in found if h != "inf/inf"]}
-    return _finish(body, grad)
+    return _finish(body)
 
 
-def _finish(body, grad, saturate=None):
-    """Printed return values: `_saturate` where probing found nan, then the grad_output factor."""
-    results = body["results"] if saturate is None else [
-        f"_saturate({r}, {var}, {lo}, {hi})" for r, (var, lo, hi) in zip(body["results"], saturate)]
-    body["returns"] = [f"grad_output*({r})" if grad else r for r in results]
+def _finish(body, saturate=None):
+    """Printed return values: each written into `out` (a ufunc's out=), or `_saturate` (in place) where
+    probing found nan."""
+    body["returns"] = body["into"] if saturate is None else [
+        f"_saturate({r}, {var}, {lo}, {hi})" for r, (var, lo, hi) in zip(body["into"], saturate)]
     return body
 
 
-def _saturation(entry, exprs, body, grad, wrap_grad=False):
+def _saturation(entry, exprs, body, grad):
     """Add `_saturate` to results that are nan for a huge or infinite input (inf*0 in floating point).
 
     The body is run (NumPy only, the fallback erf) at +-inf and huge finite inputs with the default
@@ -114,7 +115,7 @@ def _saturation(entry, exprs, body, grad, wrap_grad=False):
         for end in (-sp.oo, sp.oo):
             ends.append(_limit(entry, e, x, end))
         limits.append((x.name, *ends))
-    return _finish(body, wrap_grad, limits)
+    return _finish(body, limits)
 
 
 LIMIT_AT = (10**30, 10**60)   # |x| where the limits at +-inf are read off (mpmath has no overflow)
