@@ -243,6 +243,46 @@ def test_vector_kernels_match_the_catalog(mods, name, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_axis_backward_from_output_matches_the_catalog_and_torch(mods, name, dtype):
+    """NAME_backward_from_output(g, NAME(x)) against the catalog's Jacobian (mpmath) and torch's autograd."""
+    entry = CATALOG.get(name)
+    f, _ = fn(mods, name)
+    bo = getattr(mods["activation"], name + "_backward_from_output")
+    rows = _vector_rows(dtype)
+    g = np.random.default_rng(4).standard_normal(rows.shape).astype(dtype)
+    vjp = bo(g, f(rows))
+    assert vjp.dtype == np.dtype(dtype)
+    jac = [sp.lambdify(entry.variables, derivative(entry, v), "mpmath") for v in entry.variables]
+    tol = {"float64": 1e-13, "float32": 2e-5}[dtype]
+    with mpmath.workdps(60):
+        for r, row in enumerate(rows):
+            args = [mpmath.mpf(float(v)) for v in row]
+            ref = [float(sum(gi * ji for gi, ji in zip(g[r].astype(float), col(*args)))) for col in jac]
+            assert np.allclose(vjp[r], ref, rtol=tol, atol=tol * np.abs(g[r]).sum()), (name, row)
+    torch = pytest.importorskip("torch")
+    tx = torch.tensor(rows, requires_grad=True)
+    getattr(torch.nn.functional, entry.torch)(tx, dim=-1).backward(torch.tensor(g))
+    assert np.allclose(vjp, tx.grad.numpy(), rtol=tol, atol=tol * np.abs(g).sum(axis=-1, keepdims=True))
+    out = np.empty_like(rows)
+    assert bo(g, f(rows), out=out) is out and np.array_equal(out, vjp)
+    cols = bo(g.T, f(rows.T, axis=0), axis=0)   # along another axis
+    assert np.allclose(cols.T, vjp, rtol=tol, atol=tol * np.abs(g).sum(axis=-1, keepdims=True))
+
+
+def test_axis_from_output_proof_refutes_a_wrong_jacobian():
+    """The proof behind softmax_backward_from_output rejects the log_softmax form and a perturbed one."""
+    from symderiv.emit.numpy_kernels import axis_jacobian_in_output, proves_jacobian
+
+    softmax = CATALOG.get("softmax")
+    name, u, coeffs = axis_jacobian_in_output(softmax)
+    assert (name, coeffs) == ("y", [0, 1, 0, -1])
+    assert proves_jacobian(softmax, u, coeffs)
+    assert not proves_jacobian(softmax, u, [0, 1, 0, sp.Rational(-99, 100)])
+    assert not proves_jacobian(softmax, sp.exp, [1, 0, -1, 0])   # log_softmax's form
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_cross_entropy_matches_the_catalog(mods, dtype):
     entry = CATALOG.get("cross_entropy")
     f, b = fn(mods, "cross_entropy")

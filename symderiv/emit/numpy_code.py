@@ -64,6 +64,12 @@ class Clip(sp.Function):
     is_real = True
 
 
+class AxisSum(sp.Function):
+    """sum over the kernel's `axis` of an array expression, kept as a length-1 axis (axis entries)."""
+
+    is_real = True
+
+
 class KeepNan(sp.Function):
     """`expr` with nan where one of the inputs after it is nan (identity'(x) = 1 still gives nan for x = nan)."""
 
@@ -171,6 +177,10 @@ class StableNumPyPrinter(NumPyPrinter):
             text = f"{fn}({text}, {self._print(a)})"
         return text
 
+    def _print_AxisSum(self, expr):
+        """A sum over the kernel's `axis`, kept as a length-1 axis so it broadcasts back (axis entries)."""
+        return f"numpy.sum({self._print(expr.args[0])}, axis=axis, keepdims=True)"
+
     def _print_Abs(self, expr):
         """numpy.abs rather than the builtin abs, so the call is visibly a ufunc."""
         return f"numpy.abs({self._print(expr.args[0])})"
@@ -240,9 +250,18 @@ class FormulaPrinter(StrPrinter):
         """The value itself: keeping nan is the kernel's business, not the formula's."""
         return self._print(expr.args[0])
 
+    def _print_AxisSum(self, expr):
+        """sum(u): over the axis."""
+        return f"sum({self._print(expr.args[0])})"
+
     def _print_Mask(self, expr):
         """[condition], Iverson's bracket: 1 where it holds, else 0."""
         return f"[{self._print(expr.args[0])}]"
+
+
+def numpy_into(expr, target="out") -> str:
+    """`expr` as NumPy source whose last operation writes into `target` (`StableNumPyPrinter.into`)."""
+    return StableNumPyPrinter(SETTINGS).into(fold_constants(expr), target)
 
 
 def formula_text(expr) -> str:

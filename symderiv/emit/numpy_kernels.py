@@ -21,7 +21,7 @@ import numpy
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative, output_form
-from symderiv.emit.numpy_code import OP_COSTS, formula_text, hazards, kernel_source, stabilize, to_numpy
+from symderiv.emit.numpy_code import OP_COSTS, AxisSum, formula_text, hazards, kernel_source, numpy_into, stabilize, to_numpy
 from symderiv.numerics.mp_eval import evaluate
 from symderiv.emit.templating import environment, template_header
 
@@ -297,6 +297,8 @@ def kernel_model(entry) -> dict:
     }
     model.update(_signature(entry, model))
     if model["style"] == "vector":
+        vjp = axis_output_vjp(entry) if entry.kind == "activation" else None
+        model["from_output"] = vjp and {"formula": _doc(formula_text(vjp)), "code": numpy_into(vjp)}
         return model
     variables = tuple(entry.variables)
     if model["style"] == "random":
@@ -514,3 +516,73 @@ def _symbolic_floats(expr, consts):
     """`expr` with each Float +-c replaced by +-(its symbol); products of floats stay products of symbols."""
     return expr.replace(lambda e: isinstance(e, sp.Float),
                         lambda e: consts[abs(e)] if e > 0 else -consts[abs(e)])
+
+
+# ----- axis entries: the vector-Jacobian product from the output ----------------------------------
+
+AXIS_OUTPUT = sp.Symbol("output", real=True)     # the array y = f(x) in the printed formula
+AXIS_GRAD = sp.Symbol("grad_output", real=True)
+OUTPUT_MAPS = (("y", lambda y: y), ("exp(y)", sp.exp))   # u(y) in the Jacobian ansatz, in this order
+FIT_POINT = (sp.Rational(3, 10), sp.Rational(-11, 10), sp.Rational(7, 10), sp.Rational(1, 5))
+
+
+def _ansatz(d, ui, uj):
+    """The Jacobian basis dy_i/dx_j in u = u(y): delta_ij, delta_ij u_i, u_j, u_i u_j."""
+    return (sp.Integer(d), d * ui, uj, ui * uj)
+
+
+def axis_jacobian_in_output(entry):
+    """(u name, u(y), coefficients c) with dy_i/dx_j = c . (delta_ij, delta_ij u_i, u_j, u_i u_j),
+    u_k = u(y_k), proved by SymPy for every i, j of the catalog's K-symbol formula; None if no fit.
+
+    The coefficients are fitted at one point (exact rationals, least squares over the K^2 entries)
+    and then proved: J_ij - ansatz_ij(f(x)) simplifies to 0 (softmax: y_i (delta_ij - y_j);
+    log_softmax: delta_ij - exp(y_j))."""
+    xs, f = entry.variables, list(entry.expr)
+    jac = sp.Matrix(len(xs), len(xs), lambda i, j: sp.diff(f[i], xs[j]))
+    at = dict(zip(xs, FIT_POINT))
+    for name, u in OUTPUT_MAPS:
+        us = [sp.simplify(u(fi)) for fi in f]
+        rows, rhs = [], []
+        for i in range(len(xs)):
+            for j in range(len(xs)):
+                rows.append([b.subs(at) for b in _ansatz(int(i == j), us[i], us[j])])
+                rhs.append(jac[i, j].subs(at))
+        with mpmath.workdps(40):
+            a = mpmath.matrix([[mpmath.mpf(sp.N(v, 45)) for v in row] for row in rows])
+            b = mpmath.matrix([mpmath.mpf(sp.N(v, 45)) for v in rhs])
+            try:   # the normal equations: 4 unknowns, K^2 equations
+                solution = mpmath.lu_solve(a.T * a, a.T * b)
+            except ZeroDivisionError:
+                continue
+        coeffs = [sp.nsimplify(sp.Float(c, 40), tolerance=1e-20, rational=True) for c in solution]
+        if proves_jacobian(entry, u, coeffs):
+            return name, u, coeffs
+    return None
+
+
+def proves_jacobian(entry, u, coeffs) -> bool:
+    """SymPy's proof that dy_i/dx_j = coeffs . ansatz(u(y)) for every i, j of the entry."""
+    xs, f = entry.variables, list(entry.expr)
+    us = [u(fi) for fi in f]
+    for i in range(len(xs)):
+        for j in range(len(xs)):
+            claim = sum(c * b for c, b in zip(coeffs, _ansatz(int(i == j), us[i], us[j])))
+            if sp.simplify((sp.diff(f[i], xs[j]) - claim).rewrite(sp.exp)) != 0:
+                return False
+    return True
+
+
+def axis_output_vjp(entry):
+    """sum_i g_i dy_i/dx_j from the output, as array arithmetic with `AxisSum` over the axis, or None.
+
+    With dy_i/dx_j = c0 d_ij + c1 d_ij u_i + c2 u_j + c3 u_i u_j (`axis_jacobian_in_output`):
+    v = c0 g + c1 g u + c2 u sum(g) + c3 u sum(g u); softmax: y (g - sum(g y)), log_softmax:
+    g - exp(y) sum(g), as PyTorch's autograd computes them."""
+    found = axis_jacobian_in_output(entry)
+    if found is None:
+        return None
+    _, u, (c0, c1, c2, c3) = found
+    g, uy = AXIS_GRAD, u(AXIS_OUTPUT)
+    vjp = c0 * g + c1 * g * uy + c2 * uy * AxisSum(g) + c3 * uy * AxisSum(g * uy)
+    return sp.factor_terms(vjp)
