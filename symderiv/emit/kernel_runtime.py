@@ -102,6 +102,34 @@ def _keep_nan(r, *inputs):
     return r
 
 
+def _axis_input(x):
+    """`x` as a floating array of its result dtype (float32 stays float32), for the axis kernels."""
+    x = numpy.asarray(x)
+    return x.astype(_dtype([x]), copy=False)
+
+
+def _axis_target(input, target, axis):
+    """`target` as probabilities in the dtype of `input`: integer targets are class indices along `axis`."""
+    t = numpy.asarray(target)
+    if t.dtype.kind in "iu":
+        classes = numpy.arange(input.shape[axis]).reshape((-1,) + (1,) * (input.ndim - 1 - axis % input.ndim))
+        t = numpy.expand_dims(t, axis) == classes
+    return t.astype(input.dtype, copy=False)
+
+
+def _logsumexp(u, axis):
+    """log sum_k exp(u_k) along `axis` (kept as a length-1 axis), with the max shifted out: no
+    overflow for u = 1e4, and -inf / nan rows stay -inf / nan."""
+    m = numpy.max(u, axis=axis, keepdims=True)
+    m = numpy.where(numpy.isfinite(m), m, 0)
+    return m + numpy.log(numpy.sum(numpy.exp(u - m), axis=axis, keepdims=True))
+
+
+def _zero_times(t, u):
+    """t*u, and 0 where t = 0 even if u is -inf (0 log 0 = 0: a class the target does not hold adds nothing)."""
+    return numpy.where(t == 0, 0, t * u)
+
+
 def _reduce(values, reduction, function):
     """PyTorch's reduction: "mean", "sum" or "none"."""
     if reduction == "none":

@@ -70,6 +70,18 @@ class AxisSum(sp.Function):
     is_real = True
 
 
+class AxisLogSumExp(sp.Function):
+    """log sum exp(u) over the kernel's `axis` with the max shifted out (`_logsumexp`), kept as a length-1 axis."""
+
+    is_real = True
+
+
+class ZeroTimes(sp.Function):
+    """t*u, but 0 where t = 0 even if u = -inf (0 log 0 = 0: a class the target does not hold adds nothing)."""
+
+    is_real = True
+
+
 class KeepNan(sp.Function):
     """`expr` with nan where one of the inputs after it is nan (identity'(x) = 1 still gives nan for x = nan)."""
 
@@ -177,6 +189,14 @@ class StableNumPyPrinter(NumPyPrinter):
             text = f"{fn}({text}, {self._print(a)})"
         return text
 
+    def _print_AxisLogSumExp(self, expr):
+        """The runtime's `_logsumexp(u, axis)`: max-shifted, no overflow for logits of 1e4."""
+        return f"_logsumexp({self._print(expr.args[0])}, axis)"
+
+    def _print_ZeroTimes(self, expr):
+        """The runtime's `_zero_times(t, u)` (see `ZeroTimes`)."""
+        return f"_zero_times({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+
     def _print_AxisSum(self, expr):
         """A sum over the kernel's `axis`, kept as a length-1 axis so it broadcasts back (axis entries)."""
         return f"numpy.sum({self._print(expr.args[0])}, axis=axis, keepdims=True)"
@@ -207,6 +227,10 @@ class StableNumPyPrinter(NumPyPrinter):
             return f"numpy.divide(1.0, {self._print(expr.base)}, out={target})"
         if isinstance(expr, sp.Add):
             *rest, last = expr.as_ordered_terms()
+            negative = [t for t in expr.as_ordered_terms() if t.could_extract_minus_sign()]
+            if negative and len(expr.args) > 1:   # a - b: numpy.subtract, no negation pass
+                rest = [t for t in expr.as_ordered_terms() if t is not negative[-1]]
+                return f"numpy.subtract({self._print(sp.Add(*rest, evaluate=False))}, {self._print(-negative[-1])}, out={target})"
             return f"numpy.add({self._print(sp.Add(*rest, evaluate=False))}, {self._print(last)}, out={target})"
         if isinstance(expr, sp.Mul):
             num, den = sp.fraction(expr)
@@ -249,6 +273,14 @@ class FormulaPrinter(StrPrinter):
     def _print_KeepNan(self, expr):
         """The value itself: keeping nan is the kernel's business, not the formula's."""
         return self._print(expr.args[0])
+
+    def _print_AxisLogSumExp(self, expr):
+        """lse(u) = log sum exp(u) over the axis."""
+        return f"lse({self._print(expr.args[0])})"
+
+    def _print_ZeroTimes(self, expr):
+        """t*u (0 where t = 0)."""
+        return f"{self._print(expr.args[0])}*{self.parenthesize(expr.args[1], 50)}"
 
     def _print_AxisSum(self, expr):
         """sum(u): over the axis."""

@@ -21,7 +21,10 @@ import numpy
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative, output_form
-from symderiv.emit.numpy_code import OP_COSTS, AxisSum, formula_text, hazards, kernel_source, numpy_into, stabilize, to_numpy
+from symderiv.calculus.rowwise import RowSum, generalize
+from symderiv.emit.network_code import LogSumExp, stable_rowwise
+from symderiv.emit.numpy_code import (OP_COSTS, SETTINGS, AxisLogSumExp, AxisSum, StableNumPyPrinter, ZeroTimes, formula_text,
+                                      hazards, kernel_source, numpy_into, stabilize, to_numpy)
 from symderiv.numerics.mp_eval import evaluate
 from symderiv.emit.templating import environment, template_header
 
@@ -262,7 +265,7 @@ def _choose(entry, name, args, exprs, variables, grad, probe):
 
 
 def _derivative_texts(entry):
-    if entry.is_vector:   # the Jacobian is not printed: the docstring gives the vector-Jacobian product
+    if entry.is_vector or "axis" in entry.extra:   # the backward's docstring gives the vector-Jacobian product
         return []
     return [{"var": str(v), "text": _doc(formula_text(derivative(entry, v)))}
             for v in _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]]
@@ -291,12 +294,13 @@ def kernel_model(entry) -> dict:
         "reference": _doc(entry.reference), "torch": entry.torch, "switch": _switch_text(entry),
         "inputs": [names[v] for v in entry.variables], "params": _params(kernel_entry(entry)),
         "style": "vector" if "axis" in entry.extra else "random" if "random" in entry.extra else entry.kind,
-        "axis": entry.extra.get("axis"), "variant": None,
+        "variant": None,
         "example": _example(kernel_entry(entry), names, _eval_entry(kernel_entry(entry)).expr),
         "backward_example": _backward_example(entry, names),
     }
     model.update(_signature(entry, model))
     if model["style"] == "vector":
+        model.update(axis_model(entry))
         vjp = axis_output_vjp(entry) if entry.kind == "activation" else None
         model["from_output"] = vjp and {"formula": _doc(formula_text(vjp)), "code": numpy_into(vjp)}
         return model
@@ -586,3 +590,68 @@ def axis_output_vjp(entry):
     g, uy = AXIS_GRAD, u(AXIS_OUTPUT)
     vjp = c0 * g + c1 * g * uy + c2 * uy * AxisSum(g) + c3 * uy * AxisSum(g * uy)
     return sp.factor_terms(vjp)
+
+
+# ----- axis entries: forward and backward printed from the catalog's K-symbol formula ---------------
+
+AXIS_INPUT = {"activation": sp.Symbol("x", real=True), "loss": sp.Symbol("input", real=True)}
+AXIS_TARGET = sp.Symbol("target", real=True)
+
+
+def axis_exprs(entry) -> dict:
+    """{"forward": f, "backward": vjp} of an axis entry as array formulas over the axis (SymPy).
+
+    The catalog writes the entry in K symbols; `calculus.rowwise.generalize` reads that as one
+    component with sums over the axis; `network_code.stable_rowwise` rewrites exp/sum exp as
+    exp(u - lse(u)) and log sum exp as lse (max-shifted). Activations: f_1 and the vector-Jacobian
+    product sum_i g_i df_i/dx_1; losses: the per-row loss and dL/dy_1 (the caller multiplies by g)."""
+    x = AXIS_INPUT[entry.kind]
+    if entry.kind == "activation":
+        xs = entry.variables
+        gs = [sp.Symbol(f"_g{i}", real=True) for i in range(len(xs))]
+        fam = {x: xs, AXIS_GRAD: tuple(gs)}
+        forward = generalize(entry.expr[0], {x: xs}, free=0)
+        vjp = sum(g * sp.diff(entry.expr[i], xs[0]) for i, g in enumerate(gs))
+        backward = generalize(vjp, fam, free=0)
+    else:
+        ys, ts = entry.extra["inputs"], entry.extra["targets"]
+        fam = {x: ys, AXIS_TARGET: ts}
+        forward = generalize(entry.expr, fam)
+        backward = generalize(derivative(entry, ys[0]), fam, free=0)
+    out = {k: _axis_functions(stable_rowwise(e)) for k, e in (("forward", forward), ("backward", backward))}
+    out["textbook"] = forward.replace(lambda e: isinstance(e, RowSum), lambda e: AxisSum(e.args[0]))
+    return out
+
+
+def _axis_functions(expr):
+    """RowSum -> AxisSum, LogSumExp -> AxisLogSumExp (over the kernel's `axis`); inside a sum, a
+    product with the target -> ZeroTimes (0 log 0 = 0, as PyTorch for class-index targets)."""
+    expr = expr.replace(lambda e: isinstance(e, LogSumExp), lambda e: AxisLogSumExp(e.args[0]))
+    expr = expr.replace(lambda e: isinstance(e, RowSum), lambda e: AxisSum(_zero_times(e.args[0])))
+    return expr
+
+
+def _zero_times(expr):
+    """c*target*u -> c*ZeroTimes(target, u) in each term of `expr` (u not a number)."""
+    def term(t):
+        factors = sp.Mul.make_args(t)
+        rest = sp.Mul(*[f for f in factors if f != AXIS_TARGET and not f.is_number])
+        if AXIS_TARGET not in factors or rest == 1:
+            return t
+        return sp.Mul(*[f for f in factors if f.is_number]) * ZeroTimes(AXIS_TARGET, rest)
+    return sp.Add(*[term(t) for t in sp.Add.make_args(expr)])
+
+
+def axis_model(entry) -> dict:
+    """The printed forward and backward of an axis entry: cse lines and the result written into `out`."""
+    printer = StableNumPyPrinter(SETTINGS)
+    out = {}
+    exprs = axis_exprs(entry)
+    out["formula"] = _doc(formula_text(exprs.pop("textbook")))
+    for which, expr in exprs.items():
+        assigned, (reduced,) = sp.cse([expr], symbols=sp.numbered_symbols("t", real=True), order="canonical")
+        into = entry.kind == "activation" or which == "backward"   # a loss's values are reduced after
+        out[f"axis_{which}"] = {"lines": [f"{s} = {printer.doprint(v)}" for s, v in assigned],
+                               "result": printer.into(reduced, "out") if into else printer.doprint(reduced),
+                               "formula": _doc(formula_text(expr))}
+    return out
