@@ -63,9 +63,9 @@ def torch_case(entry, x, g):
         return None
     torch.set_num_threads(1)
     f = getattr(torch.nn.functional, entry.torch)
-    kw = {"approximate": "tanh"} if entry.name == "gelu_tanh" else {}
-    if entry.name == "prelu":
-        kw = {"weight": torch.tensor([0.25], dtype=torch.from_numpy(x).dtype)}
+    dtype = torch.from_numpy(x).dtype
+    kw = {entry.extra["variant_of"][1]: entry.extra["variant_of"][2]} if "variant_of" in entry.extra else {}
+    kw.update({p.name: torch.tensor([float(p.default)], dtype=dtype) for p in entry.params if p.learnable})
     tx, tg = torch.from_numpy(x).clone().requires_grad_(True), torch.from_numpy(g)
 
     def run():
