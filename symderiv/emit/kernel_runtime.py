@@ -50,7 +50,17 @@ def _run(body, arrays, params, out=None, n=1):
     blocked = (outs[0].size > 2 * chunk and all(o.flags.c_contiguous for o in outs)
                and all(a.size == 1 or (a.shape == shape and a.flags.c_contiguous) for a in arrays))
     with numpy.errstate(all="ignore"):
-        if blocked:
+        if blocked and n == 1:   # the common case, with the least work per block
+            flat = [a.reshape(-1) if a.size > 1 else a for a in arrays]
+            whole = [a.size > 1 for a in flat]
+            o = outs[0].reshape(-1)
+            for i in range(0, o.size, chunk):
+                block = slice(i, i + chunk)
+                target = o[block]
+                r = body(*[a[block] if w else a for a, w in zip(flat, whole)], *params, out=target)
+                if r is not target:
+                    target[...] = r
+        elif blocked:
             flat = [a.reshape(-1) if a.size > 1 else a for a in arrays]
             flat_outs = [o.reshape(-1) for o in outs]
             for i in range(0, flat_outs[0].size, chunk):
