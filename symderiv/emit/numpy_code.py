@@ -386,9 +386,9 @@ def _clip_rule(pw):
     with l(p) = a, l(q) = b: one ufunc per bound, not a comparison and a numpy.where (relu, relu6,
     hardtanh: l(x) = x; hardsigmoid: x/6 + 1/2); numpy.maximum keeps nan."""
     *pieces, (last, cond) = pw.args
-    if cond != sp.true or not pieces:
+    if cond != sp.true or not pieces or len(pieces) > 2:
         return pw
-    out = last
+    bounds = [None, None]
     for e, c in pieces:
         if isinstance(c, sp.StrictGreaterThan):
             c = c.reversed   # e > x  ->  x < e
@@ -400,8 +400,13 @@ def _clip_rule(pw):
             return pw
         if sp.simplify(last.subs(var, bound) - e) != 0:
             return pw
-        out = sp.Max(out, e) if lower else sp.Min(out, e)
-    return out
+        if bounds[0 if lower else 1] is not None:
+            return pw
+        bounds[0 if lower else 1] = e
+    low, high = bounds
+    if low is not None and high is not None:
+        return Clip(last, low, high)   # numpy.clip: one pass (min(max) is two)
+    return sp.Max(last, low) if low is not None else sp.Min(last, high)
 
 
 def _select(pw, variables):
@@ -758,7 +763,7 @@ def op_cost(expr) -> int:
             cost += OP_COSTS["branch"] * (len(e.args) - 1)
         elif isinstance(e, (sp.Add, sp.Mul)):
             cost += len(e.args) - 1
-        elif isinstance(e, (sp.Pow, sp.Abs, sp.Max, sp.Min, sp.core.relational.Relational, KeepNan, Mask)):
+        elif isinstance(e, (sp.Pow, sp.Abs, sp.Max, sp.Min, Clip, sp.core.relational.Relational, KeepNan, Mask)):
             cost += 1
     return cost
 
