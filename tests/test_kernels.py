@@ -169,6 +169,7 @@ def test_numpy_erf_matches_mpmath(mods, which):
     assert ulps[np.abs(x) <= 1].max() <= 4
     assert np.isnan(f(np.array([np.nan]))[0])
     assert list(f(np.array([np.inf, -np.inf]))) == ([1.0, -1.0] if which == "erf" else [0.0, 2.0])
+    assert f(np.float64(0.75)) == f(np.array([0.75]))[0]   # a scalar (the scalar chain's case)
 
 
 def test_numpy_erfc_refuted_by_a_perturbed_table(mods):

@@ -19,6 +19,8 @@ def _erfc(x):
     x = numpy.asarray(x)
     if x.dtype.kind != "f":
         x = x.astype(numpy.float64)
+    if x.ndim == 0:   # the in-place steps need an array, not a NumPy scalar
+        return _erfc(x.reshape(1))[0]
     z_max, a, b, *coeffs = _ERFC32 if x.dtype == numpy.float32 else _ERFC64
     z = numpy.abs(x)
     numpy.minimum(z, z_max, out=z)
