@@ -273,7 +273,7 @@ def test_axis_backward_from_output_matches_the_catalog_and_torch(mods, name, dty
 
 def test_axis_from_output_proof_refutes_a_wrong_jacobian():
     """The proof behind softmax_backward_from_output rejects the log_softmax form and a perturbed one."""
-    from symderiv.emit.numpy_kernels import axis_jacobian_in_output, proves_jacobian
+    from symderiv.emit.numpy_axis import axis_jacobian_in_output, proves_jacobian
 
     softmax = CATALOG.get("softmax")
     name, u, coeffs = axis_jacobian_in_output(softmax)

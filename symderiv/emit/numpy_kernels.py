@@ -21,10 +21,9 @@ import numpy
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative, output_form
-from symderiv.calculus.rowwise import RowSum, generalize
-from symderiv.emit.network_code import LogSumExp, stable_rowwise
-from symderiv.emit.numpy_code import (OP_COSTS, SETTINGS, AxisLogSumExp, AxisSum, StableNumPyPrinter, ZeroTimes, formula_text,
-                                      hazards, kernel_source, numpy_into, stabilize, to_numpy)
+from symderiv.emit.numpy_axis import axis_model, axis_output_vjp
+from symderiv.emit.numpy_code import (OP_COSTS, docstring_safe, formula_text, hazards, kernel_source, numpy_into,
+                                      stabilize, to_numpy)
 from symderiv.numerics.mp_eval import evaluate
 from symderiv.emit.templating import environment, template_header
 
@@ -35,11 +34,6 @@ LOSS_ARGS = {"y": "input", "t": "target"}
 GRAD = sp.Symbol("grad_output", real=True)
 SAMPLE = "sample"
 TRAINING_DEFAULT = {"inference_expr": True, "train_expr": False}   # which extra key the entry has
-
-
-def _doc(text) -> str:
-    """Text safe inside a triple-quoted docstring."""
-    return str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 def _names(entry):
@@ -70,7 +64,7 @@ def _switch_text(entry):
     if "switch" not in entry.extra:
         return None
     cond, value = entry.extra["switch"]
-    return _doc(f"{sp.sstr(value)} where {sp.sstr(cond)} (as PyTorch; the derivative there is {sp.sstr(sp.diff(value, entry.var))})")
+    return docstring_safe(f"{sp.sstr(value)} where {sp.sstr(cond)} (as PyTorch; the derivative there is {sp.sstr(sp.diff(value, entry.var))})")
 
 
 def convention_entries(entry) -> dict:
@@ -89,7 +83,7 @@ def _body(name, args, exprs, variables, two_sided=True, one_sided=False):
     cost += OP_COSTS["saturate"] * found.count("inf/inf")
     out = "None" if len(exprs) == 1 else repr((None,) * len(exprs))
     body = {"fn": name, "args": ", ".join(args) + f", out={out}", "lines": lines, "results": results, "n": len(exprs),
-            "computes": [_doc(formula_text(e)) for e in stable], "into": into,
+            "computes": [docstring_safe(formula_text(e)) for e in stable], "into": into,
             "cost": cost, "hazards": [h for h in found if h != "inf/inf"]}
     return _finish(body)
 
@@ -267,7 +261,7 @@ def _choose(entry, name, args, exprs, variables, grad, probe):
 def _derivative_texts(entry):
     if entry.is_vector or "axis" in entry.extra:   # the backward's docstring gives the vector-Jacobian product
         return []
-    return [{"var": str(v), "text": _doc(formula_text(derivative(entry, v)))}
+    return [{"var": str(v), "text": docstring_safe(formula_text(derivative(entry, v)))}
             for v in _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]]
 
 
@@ -287,11 +281,11 @@ def kernel_model(entry) -> dict:
     """Everything the templates need for one entry, as printed strings."""
     names = _names(entry)
     model = {
-        "name": entry.name, "kind": entry.kind, "summary": _doc(entry.description),
-        "formula": _doc(formula_text(entry.expr)), "derivatives": _derivative_texts(entry),
-        "kinks": [_doc(f"at {k.at}: d/d{k.wrt or entry.var} = " + ", ".join(f"{k.value_in(c)} ({c})" for c in CONVENTIONS)
+        "name": entry.name, "kind": entry.kind, "summary": docstring_safe(entry.description),
+        "formula": docstring_safe(formula_text(entry.expr)), "derivatives": _derivative_texts(entry),
+        "kinks": [docstring_safe(f"at {k.at}: d/d{k.wrt or entry.var} = " + ", ".join(f"{k.value_in(c)} ({c})" for c in CONVENTIONS)
                        + f"; {k.why}") for k in entry.kinks],
-        "reference": _doc(entry.reference), "torch": entry.torch, "switch": _switch_text(entry),
+        "reference": docstring_safe(entry.reference), "torch": entry.torch, "switch": _switch_text(entry),
         "inputs": [names[v] for v in entry.variables], "params": _params(kernel_entry(entry)),
         "style": "vector" if "axis" in entry.extra else "random" if "random" in entry.extra else entry.kind,
         "variant": None,
@@ -302,7 +296,7 @@ def kernel_model(entry) -> dict:
     if model["style"] == "vector":
         model.update(axis_model(entry))
         vjp = axis_output_vjp(entry) if entry.kind == "activation" else None
-        model["from_output"] = vjp and {"formula": _doc(formula_text(vjp)), "code": numpy_into(vjp)}
+        model["from_output"] = vjp and {"formula": docstring_safe(formula_text(vjp)), "code": numpy_into(vjp)}
         return model
     variables = tuple(entry.variables)
     if model["style"] == "random":
@@ -315,7 +309,7 @@ def kernel_model(entry) -> dict:
                      sample=_sample_text(entry), sample_symbol=rnd["symbol"].name,
                      training_default=next(v for k, v in TRAINING_DEFAULT.items()
                                            if k in entry.extra or k in rnd),
-                     train_formula=_doc(formula_text(train.expr)), law=_doc(f"{rnd['law']} {rnd.get('between', rnd.get('keep'))}"))
+                     train_formula=docstring_safe(formula_text(train.expr)), law=docstring_safe(f"{rnd['law']} {rnd.get('between', rnd.get('keep'))}"))
         return model
     fwd, bwds = _bodies(kernel_entry(entry), "", variables)
     # f(x) = x returns x itself when no `out` is given (an array of the result dtype; no copy)
@@ -477,7 +471,7 @@ def _from_output_body(entry):
     expr = sp.piecewise_fold(GRAD * g) if g.has(sp.Piecewise) else GRAD * g
     body = _body(f"_{entry.name}_backward_from_output", ["grad_output", "output"] + [p.name for p in ordered],
                  [expr], (OUTPUT,), two_sided=False)
-    body["formula"] = _doc(formula_text(g))
+    body["formula"] = docstring_safe(formula_text(g))
     return body
 
 
@@ -520,138 +514,3 @@ def _symbolic_floats(expr, consts):
     """`expr` with each Float +-c replaced by +-(its symbol); products of floats stay products of symbols."""
     return expr.replace(lambda e: isinstance(e, sp.Float),
                         lambda e: consts[abs(e)] if e > 0 else -consts[abs(e)])
-
-
-# ----- axis entries: the vector-Jacobian product from the output ----------------------------------
-
-AXIS_OUTPUT = sp.Symbol("output", real=True)     # the array y = f(x) in the printed formula
-AXIS_GRAD = sp.Symbol("grad_output", real=True)
-OUTPUT_MAPS = (("y", lambda y: y), ("exp(y)", sp.exp))   # u(y) in the Jacobian ansatz, in this order
-FIT_POINT = (sp.Rational(3, 10), sp.Rational(-11, 10), sp.Rational(7, 10), sp.Rational(1, 5))
-
-
-def _ansatz(d, ui, uj):
-    """The Jacobian basis dy_i/dx_j in u = u(y): delta_ij, delta_ij u_i, u_j, u_i u_j."""
-    return (sp.Integer(d), d * ui, uj, ui * uj)
-
-
-def axis_jacobian_in_output(entry):
-    """(u name, u(y), coefficients c) with dy_i/dx_j = c . (delta_ij, delta_ij u_i, u_j, u_i u_j),
-    u_k = u(y_k), proved by SymPy for every i, j of the catalog's K-symbol formula; None if no fit.
-
-    The coefficients are fitted at one point (exact rationals, least squares over the K^2 entries)
-    and then proved: J_ij - ansatz_ij(f(x)) simplifies to 0 (softmax: y_i (delta_ij - y_j);
-    log_softmax: delta_ij - exp(y_j))."""
-    xs, f = entry.variables, list(entry.expr)
-    jac = sp.Matrix(len(xs), len(xs), lambda i, j: sp.diff(f[i], xs[j]))
-    at = dict(zip(xs, FIT_POINT))
-    for name, u in OUTPUT_MAPS:
-        us = [sp.simplify(u(fi)) for fi in f]
-        rows, rhs = [], []
-        for i in range(len(xs)):
-            for j in range(len(xs)):
-                rows.append([b.subs(at) for b in _ansatz(int(i == j), us[i], us[j])])
-                rhs.append(jac[i, j].subs(at))
-        with mpmath.workdps(40):
-            a = mpmath.matrix([[mpmath.mpf(sp.N(v, 45)) for v in row] for row in rows])
-            b = mpmath.matrix([mpmath.mpf(sp.N(v, 45)) for v in rhs])
-            try:   # the normal equations: 4 unknowns, K^2 equations
-                solution = mpmath.lu_solve(a.T * a, a.T * b)
-            except ZeroDivisionError:
-                continue
-        coeffs = [sp.nsimplify(sp.Float(c, 40), tolerance=1e-20, rational=True) for c in solution]
-        if proves_jacobian(entry, u, coeffs):
-            return name, u, coeffs
-    return None
-
-
-def proves_jacobian(entry, u, coeffs) -> bool:
-    """SymPy's proof that dy_i/dx_j = coeffs . ansatz(u(y)) for every i, j of the entry."""
-    xs, f = entry.variables, list(entry.expr)
-    us = [u(fi) for fi in f]
-    for i in range(len(xs)):
-        for j in range(len(xs)):
-            claim = sum(c * b for c, b in zip(coeffs, _ansatz(int(i == j), us[i], us[j])))
-            if sp.simplify((sp.diff(f[i], xs[j]) - claim).rewrite(sp.exp)) != 0:
-                return False
-    return True
-
-
-def axis_output_vjp(entry):
-    """sum_i g_i dy_i/dx_j from the output, as array arithmetic with `AxisSum` over the axis, or None.
-
-    With dy_i/dx_j = c0 d_ij + c1 d_ij u_i + c2 u_j + c3 u_i u_j (`axis_jacobian_in_output`):
-    v = c0 g + c1 g u + c2 u sum(g) + c3 u sum(g u); softmax: y (g - sum(g y)), log_softmax:
-    g - exp(y) sum(g), as PyTorch's autograd computes them."""
-    found = axis_jacobian_in_output(entry)
-    if found is None:
-        return None
-    _, u, (c0, c1, c2, c3) = found
-    g, uy = AXIS_GRAD, u(AXIS_OUTPUT)
-    vjp = c0 * g + c1 * g * uy + c2 * uy * AxisSum(g) + c3 * uy * AxisSum(g * uy)
-    return sp.factor_terms(vjp)
-
-
-# ----- axis entries: forward and backward printed from the catalog's K-symbol formula ---------------
-
-AXIS_INPUT = {"activation": sp.Symbol("x", real=True), "loss": sp.Symbol("input", real=True)}
-AXIS_TARGET = sp.Symbol("target", real=True)
-
-
-def axis_exprs(entry) -> dict:
-    """{"forward": f, "backward": vjp} of an axis entry as array formulas over the axis (SymPy).
-
-    The catalog writes the entry in K symbols; `calculus.rowwise.generalize` reads that as one
-    component with sums over the axis; `network_code.stable_rowwise` rewrites exp/sum exp as
-    exp(u - lse(u)) and log sum exp as lse (max-shifted). Activations: f_1 and the vector-Jacobian
-    product sum_i g_i df_i/dx_1; losses: the per-row loss and dL/dy_1 (the caller multiplies by g)."""
-    x = AXIS_INPUT[entry.kind]
-    if entry.kind == "activation":
-        xs = entry.variables
-        gs = [sp.Symbol(f"_g{i}", real=True) for i in range(len(xs))]
-        fam = {x: xs, AXIS_GRAD: tuple(gs)}
-        forward = generalize(entry.expr[0], {x: xs}, free=0)
-        vjp = sum(g * sp.diff(entry.expr[i], xs[0]) for i, g in enumerate(gs))
-        backward = generalize(vjp, fam, free=0)
-    else:
-        ys, ts = entry.extra["inputs"], entry.extra["targets"]
-        fam = {x: ys, AXIS_TARGET: ts}
-        forward = generalize(entry.expr, fam)
-        backward = generalize(derivative(entry, ys[0]), fam, free=0)
-    out = {k: _axis_functions(stable_rowwise(e)) for k, e in (("forward", forward), ("backward", backward))}
-    out["textbook"] = forward.replace(lambda e: isinstance(e, RowSum), lambda e: AxisSum(e.args[0]))
-    return out
-
-
-def _axis_functions(expr):
-    """RowSum -> AxisSum, LogSumExp -> AxisLogSumExp (over the kernel's `axis`); inside a sum, a
-    product with the target -> ZeroTimes (0 log 0 = 0, as PyTorch for class-index targets)."""
-    expr = expr.replace(lambda e: isinstance(e, LogSumExp), lambda e: AxisLogSumExp(e.args[0]))
-    expr = expr.replace(lambda e: isinstance(e, RowSum), lambda e: AxisSum(_zero_times(e.args[0])))
-    return expr
-
-
-def _zero_times(expr):
-    """c*target*u -> c*ZeroTimes(target, u) in each term of `expr` (u not a number)."""
-    def term(t):
-        factors = sp.Mul.make_args(t)
-        rest = sp.Mul(*[f for f in factors if f != AXIS_TARGET and not f.is_number])
-        if AXIS_TARGET not in factors or rest == 1:
-            return t
-        return sp.Mul(*[f for f in factors if f.is_number]) * ZeroTimes(AXIS_TARGET, rest)
-    return sp.Add(*[term(t) for t in sp.Add.make_args(expr)])
-
-
-def axis_model(entry) -> dict:
-    """The printed forward and backward of an axis entry: cse lines and the result written into `out`."""
-    printer = StableNumPyPrinter(SETTINGS)
-    out = {}
-    exprs = axis_exprs(entry)
-    out["formula"] = _doc(formula_text(exprs.pop("textbook")))
-    for which, expr in exprs.items():
-        assigned, (reduced,) = sp.cse([expr], symbols=sp.numbered_symbols("t", real=True), order="canonical")
-        into = entry.kind == "activation" or which == "backward"   # a loss's values are reduced after
-        out[f"axis_{which}"] = {"lines": [f"{s} = {printer.doprint(v)}" for s, v in assigned],
-                               "result": printer.into(reduced, "out") if into else printer.doprint(reduced),
-                               "formula": _doc(formula_text(expr))}
-    return out
