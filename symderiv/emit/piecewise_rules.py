@@ -61,7 +61,7 @@ def branch_free(pw, variables):
     Each branch is evaluated on its own interval (`Clip`), so a branch a mask drops is finite:
     - two branches that both vanish at their common bound 0: a(min(x, 0)) + b(max(x, 0)), no mask
       (elu: alpha*expm1(min(x, 0)) + max(x, 0); exact, one of the terms is 0);
-    - branches with a common factor s whose quotients form a clip (`_clip_rule`): s*clip(...)
+    - branches with a common factor s whose quotients form a clip (`clip_rule`): s*clip(...)
       (hardswish: x*clip(x/6 + 1/2, 0, 1));
     - else sum_i v_i(clip_i(x)) * [region_i] with exclusive regions (nan: no mask holds, nan*0 = nan).
     A step function (no branch depends on an input) is left to `_nan_branch`; conditions that are
@@ -92,7 +92,7 @@ def branch_free(pw, variables):
 
 
 def _common_factor_clip(pw, values):
-    """s*clip(l, a, b) if every nonzero branch is s times a branch of a clip (`_clip_rule`), else None."""
+    """s*clip(l, a, b) if every nonzero branch is s times a branch of a clip (`clip_rule`), else None."""
     nonzero = [v for v in values if v != 0]
     common = set.intersection(*[{f for f in sp.Mul.make_args(v) if f.is_Symbol} for v in nonzero])
     for s in sorted(common, key=sp.default_sort_key):
