@@ -113,19 +113,23 @@ def body_names(mod, entry):
 TRANSCENDENTAL = {"exp", "log", "log1p", "expm1", "tanh", "cosh", "sinh", "_erf", "_erfc", "erf", "erfc"}
 UFUNCS = {"where", "maximum", "minimum", "abs", "_keep_nan", "clip", "add", "subtract", "multiply", "divide",
           "negative", "positive", "square"}
-SCALAR_NAMES = {"beta", "threshold", "alpha", "negative_slope", "lambd", "min_val", "max_val"}
 
 
-def passes(fn) -> tuple:
+def passes(fn, scalars=frozenset()) -> tuple:
     """(transcendental calls, other array operations) in the source of a kernel body `fn`.
 
     An operation counts when an operand is not a constant or a scalar parameter (1/6 is folded)."""
     def array_like(node):
-        return not isinstance(node, ast.Constant) and not (isinstance(node, ast.Name) and node.id in SCALAR_NAMES) \
+        return not isinstance(node, ast.Constant) and not (isinstance(node, ast.Name) and node.id in scalars) \
             and not (isinstance(node, (ast.BinOp, ast.UnaryOp)) and all(not array_like(c) for c in ast.iter_child_nodes(node)
                                                                         if isinstance(c, ast.expr)))
+    tree = ast.parse(inspect.getsource(fn))
+    scalars = set(scalars)
+    for node in ast.walk(tree):   # cse temporaries of scalars only (softplus: t0 = 1/beta) are scalars too
+        if isinstance(node, ast.Assign) and not array_like(node.value):
+            scalars.update(t.id for t in node.targets if isinstance(t, ast.Name))
     trans = other = 0
-    for node in ast.walk(ast.parse(inspect.getsource(fn))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
             trans += name in TRANSCENDENTAL
@@ -140,7 +144,8 @@ def passes(fn) -> tuple:
 def floor_case(mods, entry, x):
     """The floor of `entry`: its counted passes (`passes`) of np.exp and np.add at full size."""
     mod = mods[entry.kind]
-    trans, other = (sum(v) for v in zip(*(passes(getattr(mod, b)) for b in body_names(mod, entry))))
+    scalars = {p.name for p in entry.params if not p.learnable}   # the entry's scalar parameters
+    trans, other = (sum(v) for v in zip(*(passes(getattr(mod, b), scalars) for b in body_names(mod, entry))))
     y = np.empty_like(x)
 
     def run():
