@@ -449,3 +449,32 @@ def test_a_docstring_example_with_a_wrong_output_fails(mods):
     test = next(t for t in _doctests(mods["activation"]) if t.name.endswith(".sigmoid"))
     test.examples[0].want = test.examples[0].want.replace("0.5", "0.6")
     assert doctest.DocTestRunner(SignlessZero(), verbose=False).run(test, out=lambda s: None).failed == 1
+
+
+def test_float32_bodies_compute_in_float32(mods):
+    """Every printed body, called directly (no `out`, so nothing casts its result), returns float32
+    for float32 inputs: no float64 constant or intermediate upcasts it silently."""
+    import inspect
+
+    x = np.linspace(-5, 5, 41).astype(np.float32)
+    checked = 0
+    for entry in CATALOG.entries:
+        mod = mods.get(entry.kind)
+        defaults = {p.name: np.float32(float(p.default)) for p in entry.params}
+        for name in dir(mod) if mod is not None else ():
+            if not (name.startswith(f"_{entry.name}_") and ("forward" in name or "backward" in name)):
+                continue
+            body = getattr(mod, name)
+            args = [defaults.get(a, x) for a in inspect.signature(body).parameters if a != "out"]
+            with np.errstate(all="ignore"):
+                results = body(*args)
+            for r in results if isinstance(results, tuple) else (results,):
+                assert np.asarray(r).dtype == np.float32, f"{name}: {np.asarray(r).dtype}"
+            checked += 1
+    assert checked > 60
+
+
+def test_float32_check_refutes_a_float64_constant(mods):
+    """The check above sees an upcast: a float64 NumPy constant in a body makes float64."""
+    x = np.linspace(-1, 1, 5).astype(np.float32)
+    assert (x * np.float64(0.5)).dtype == np.float64 and (x * 0.5).dtype == np.float32

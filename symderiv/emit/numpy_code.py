@@ -137,6 +137,15 @@ class StableNumPyPrinter(NumPyPrinter):
         """A condition as a boolean array factor: no per-element branch, unlike numpy.where."""
         return f"({self._print(expr.args[0])})"
 
+    def _print_Mul(self, expr):
+        """A product with masks: the masks last, so Python's left-to-right evaluation multiplies the
+        float arrays first (a float constant times a boolean mask would make float64)."""
+        masks = [f for f in expr.args if isinstance(f, Mask)]
+        if not masks or len(masks) == len(expr.args):
+            return super()._print_Mul(expr)
+        rest = sp.Mul(*[f for f in expr.args if not isinstance(f, Mask)])
+        return "*".join([self.parenthesize(rest, 50)] + [self._print(m) for m in masks])
+
     def _print_Max(self, expr):
         """Nested binary numpy.maximum (SymPy's default stacks the operands for numpy.amax); keeps nan."""
         return self._logical("numpy.maximum", expr.args)
@@ -229,7 +238,8 @@ class StableNumPyPrinter(NumPyPrinter):
                 return f"numpy.divide({self._print(num)}, {self._print(den)}, out={target})"
             if expr.args[0] == -1:
                 return f"numpy.negative({self._print(-expr)}, out={target})"
-            *rest, last = expr.as_ordered_factors()   # as printed: ((a*b)*c), the last product into `target`
+            factors = expr.as_ordered_factors()   # as printed: ((a*b)*c), the last product into `target`
+            *rest, last = [f for f in factors if not isinstance(f, Mask)] + [f for f in factors if isinstance(f, Mask)]
             return f"numpy.multiply({self._print(sp.Mul(*rest, evaluate=False))}, {self._print(last)}, out={target})"
         return self._print(expr)
 

@@ -110,6 +110,8 @@ def _masked_sum(values, regions):
     terms = [(v, r) for v, r in zip(values, regions) if v != 0]
     common = set.intersection(*[{f for f in sp.Mul.make_args(v) if f.is_Symbol} for v, _ in terms])
     scale = sp.Mul(*sorted(common, key=sp.default_sort_key))
+    if any((v / scale).is_number and v != scale for v, _ in terms):
+        scale = sp.S.One   # c*[region] alone would be a float64 array: keep c*s*[region] (s an array)
     return scale * sp.Add(*[v / scale * Mask(_tidy(r)) for v, r in terms])
 
 
