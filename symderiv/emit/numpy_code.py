@@ -41,6 +41,7 @@ class ExpNegAbs(sp.Function):
 
     is_real = True
     is_positive = True
+    bounded = True   # in (0, 1] for every u (`piecewise_rules` needs no clip for it)
 
     @classmethod
     def eval(cls, u):
@@ -53,6 +54,7 @@ class Erfc(sp.Function):
     """erfc kept as written: SymPy evaluates erfc(-u) to 2 - erfc(u), the cancellation `_erfc_rule` removes."""
 
     is_real = True
+    bounded = True   # in [0, 2]
 
 
 class AxisSum(sp.Function):

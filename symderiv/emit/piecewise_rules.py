@@ -79,6 +79,10 @@ def branch_free(pw, variables):
     if factored is not None:
         return factored
     x = next((v for v in variables if all(c.free_symbols & set(variables) <= {v} for c in regions)), None)
+    if x is not None and all(not _bounded_part(v, x).has(x) for v in values):
+        return _masked_sum(values, regions)   # bounded for every x (sigmoid's two sides): nothing to clip
+    if x is not None and all(not _bounded_part(v, x).xreplace({sp.Abs(x): sp.Dummy()}).has(x) for v in values):
+        return pw   # two sides in |x| (log-sigmoid, BCE): clipping would compute exp(-|x|) twice; numpy.where
     bounds = [_interval(r, x) for r in regions] if x is not None else [None]
     if any(b is None for b in bounds):
         return _masked_sum(values, regions)
@@ -89,6 +93,19 @@ def branch_free(pw, variables):
             and all(sp.simplify(v.subs(x, 0)) == 0 for v in values):
         return sp.Add(*clipped)
     return _masked_sum(clipped, regions)
+
+
+BOUNDED = (sp.tanh, sp.erf, sp.erfc, sp.atan)   # and every function class with `bounded = True` (exp(-|u|))
+
+
+def _bounded_part(value, x):
+    """`value` with each bounded function of x (tanh, exp(-|x|), ...) replaced by a symbol.
+
+    (SymPy's is_finite does not tell: a real symbol is finite there, so |x| would be too.)"""
+    def bounded(e):
+        return (isinstance(e, BOUNDED) or getattr(type(e), "bounded", False)) and e.has(x)
+
+    return value.replace(bounded, lambda e: sp.Dummy())
 
 
 def _common_factor_clip(pw, values):
@@ -175,7 +192,8 @@ def _on_interval(value, x, low, high):
     if not value.has(x) or (low, high) == (-sp.oo, sp.oo):
         return value
     for end in (low, high):
-        if end.is_finite and not end.free_symbols and not value.subs(x, end).is_finite:
+        at = value.subs(x, end) if end.is_finite and not end.free_symbols else sp.S.Zero
+        if at.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or at.is_finite is False:
             return None
     return value.xreplace({x: Clip(x, low, high)})
 
