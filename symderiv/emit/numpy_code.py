@@ -12,10 +12,14 @@ Two steps turn a SymPy expression into stable NumPy source:
    - SymPy's own ``expm1``/``log1p`` rewrites (``sympy.codegen.rewriting``);
    - a Piecewise whose default branch cannot carry a nan, and a result free of an input, keep
      that input's nan (`KeepNan`), so nan in gives nan out (relu'(nan) and identity'(nan) are nan,
-     not 1); step functions become sums of values times boolean masks (no numpy.where).
-2. `StableNumPyPrinter` prints it: nested ``numpy.where`` (never ``numpy.select``), constants as
-   plain Python floats (weak scalars: float32 stays float32), small integer powers as products,
-   comparisons and logic as Python operators (``x < 0``, ``&``), which on arrays are NumPy's ufuncs.
+     not 1); step functions become sums of values times boolean masks (no numpy.where);
+   - for kernels (`select=True`), the other Piecewise too: clips, and branches on their own
+     intervals times masks (`symderiv.emit.piecewise_rules`).
+2. `StableNumPyPrinter` prints it: nested ``numpy.where`` for a Piecewise left (never
+   ``numpy.select``), constants as plain Python floats (weak scalars: float32 stays float32; masks
+   last in a product, so a constant never meets a boolean array alone), small integer powers as
+   products, comparisons and logic as Python operators (``x < 0``, ``&``), which on arrays are
+   NumPy's ufuncs; `StableNumPyPrinter.into` writes a kernel's last operation into `out`.
 
 `kernel_source(exprs, variables)` runs both and `sympy.cse` for a kernel body.
 """
