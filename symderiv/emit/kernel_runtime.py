@@ -91,7 +91,10 @@ def _convention(function, convention, pytorch, jax, seeds):
 def _saturate(r, x, low, high):
     """Where r is nan but x is not (inf*0 or inf/inf at a huge |x|), the limit at x -> -inf / +inf.
 
-    `r` is the body's own result array: it is changed in place."""
+    `r` is the body's own result array: it is changed in place. A sum is nan only if r holds a nan
+    (or both infinities): one cheap pass decides whether the exact test is needed."""
+    if not numpy.isnan(numpy.sum(r)):
+        return r
     bad = numpy.isnan(r)
     bad &= ~numpy.isnan(x)
     if bad.any():
@@ -103,8 +106,10 @@ def _saturate(r, x, low, high):
 def _keep_nan(r, *inputs):
     """`r` with nan where an input is nan (a result free of that input, or a branch-free step function).
 
-    `r` is the body's own result array: it is changed in place."""
+    `r` is the body's own result array: it is changed in place (see `_saturate` for the sum test)."""
     for x in inputs:
+        if not numpy.isnan(numpy.sum(x)):
+            continue
         bad = numpy.isnan(x)
         if bad.any():
             r = numpy.asarray(r)
