@@ -184,8 +184,8 @@ ACTIVATIONS = (
     ),
     Entry("softmax", "activation", _softmax(xs), xs, "softmax exp(x_i) / sum_j exp(x_j)",
           TORCH.format("softmax"), torch="softmax",
-          extra={"axis": {"form": "exp(x - lse)", "vjp": "s * (g - sum(g * s)), s = softmax(x)"}}),
+          extra={"axis": True}),
     Entry("log_softmax", "activation", sp.ImmutableMatrix([xi - sp.log(sum(sp.exp(v) for v in xs)) for xi in xs]), xs,
           "log-softmax x_i - log sum_j exp(x_j)", TORCH.format("log_softmax"), torch="log_softmax",
-          extra={"axis": {"form": "x - lse", "vjp": "g - softmax(x) * sum(g)"}}),
+          extra={"axis": True}),
 )

@@ -96,8 +96,8 @@ class Entry:
     `expr` is a SymPy expression over `variables` and the parameter symbols (a column Matrix
     for vector-valued entries). `kinks` fix the derivative where it is undefined.
     `extra` holds kind-specific data (e.g. a random slope's distribution, Keras placements), and
-    the kernel layout where it is not elementwise: `extra["axis"]` (a reduction over an axis:
-    softmax), `extra["random"]` (a random law), `extra["variant_of"]` = (function, option, value,
+    the kernel layout where it is not elementwise: `extra["axis"] = True` (a reduction over an axis:
+    softmax; its NumPy kernel is printed from `expr` generalised to any width), `extra["random"]` (a random law), `extra["variant_of"]` = (function, option, value,
     base value) for an option of another PyTorch function (gelu(approximate="tanh")),
     `extra["switch"]` = (condition, value) where PyTorch returns `value` instead of the formula
     (softplus: x where beta*x > threshold), `extra["inputs"]` the variables that get gradients.

@@ -19,7 +19,7 @@ from symderiv.calculus.backprop import Chain, Layered, chain_blocks, layered
 from symderiv.calculus.network import CONVENTIONS, mlp2
 from symderiv.emit.latex import to_latex
 from symderiv.emit.numpy_code import stabilize, to_numpy
-from symderiv.emit.templating import environment
+from symderiv.emit.templating import environment, template_header
 
 TEMPLATES = Path(__file__).parent / "templates"
 MLP2_ACTIVATIONS = ("relu", "leaky_relu")
@@ -74,7 +74,7 @@ def chain_module(chain: Chain, provenance: str) -> str:
     uses_erf = any("_erf" in code for _, code in body)
     L = range(1, chain.depth + 1)
     return env().get_template("scalar_chain.py.jinja").render(
-        provenance=provenance, depth=chain.depth, activation=chain.activation.name, convention=chain.convention,
+        provenance=template_header(provenance, "scalar_chain.py.jinja"), depth=chain.depth, activation=chain.activation.name, convention=chain.convention,
         loss_text=sp.sstr(chain.loss), f_text=sp.sstr(chain.activation.expr.subs(defaults).subs(var, z)),
         fprime_text=sp.sstr(chain.fprime.subs(var, z)), body=body,
         w_names=[str(s) for s in chain.w], b_names=[str(s) for s in chain.b],
@@ -128,7 +128,7 @@ def networks_file(catalog, provenance: str) -> dict:
     derivation = [(n, sp.sstr(e)) for n, e in doc_lay.backward]
     kinks = {c: "; ".join(_kink_text(catalog, c)) for c in CONVENTIONS}
     text = env().get_template("networks.py.jinja").render(
-        provenance=provenance, loss_text=sp.sstr(catalog.get("half_squared_error").expr),
+        provenance=template_header(provenance, "networks.py.jinja"), loss_text=sp.sstr(catalog.get("half_squared_error").expr),
         activations=MLP2_ACTIVATIONS, conventions=CONVENTIONS, negative_slope=repr(float(slope.default)),
         coefficients=coefficients, variants=variants, forward=forward, kinks=kinks,
         doc_variant="leaky_relu, catalog convention", derivation=derivation)

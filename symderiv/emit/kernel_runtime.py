@@ -6,7 +6,7 @@ This is a real module (imported by the tests and by the emitter's nan probe); th
 
 import numpy
 
-_CHUNK = 16384   # elements per block: the temporaries of one kernel body stay in the CPU cache (measured: 8192 to 32768, best 16384)
+_BLOCK_BYTES = 131072   # bytes per block (16384 float64, 32768 float32): a body's temporaries stay in the CPU cache
 
 
 def _check(function, name, value, low, high, open_low, open_high):
@@ -33,7 +33,7 @@ def _dtype(arrays):
 def _run(body, arrays, params, out=None, n=1):
     """Evaluate `body(*arrays, *params)` elementwise with broadcasting into `n` output arrays.
 
-    Large contiguous inputs are processed in blocks of `_CHUNK` elements, so the temporaries of
+    Large contiguous inputs are processed in blocks of `_BLOCK_BYTES` bytes, so the temporaries of
     the body stay in cache. Floating-point warnings are silenced here: every branch of a
     `numpy.where` is evaluated, and an unused branch may overflow; the results are verified.
     """
@@ -46,23 +46,38 @@ def _run(body, arrays, params, out=None, n=1):
     for o in outs:
         if o.shape != shape:
             raise ValueError(f"out has shape {o.shape}, expected {shape}")
-    blocked = (outs[0].size > 2 * _CHUNK and all(o.flags.c_contiguous for o in outs)
+    chunk = _BLOCK_BYTES // dtype.itemsize
+    blocked = (outs[0].size > 2 * chunk and all(o.flags.c_contiguous for o in outs)
                and all(a.size == 1 or (a.shape == shape and a.flags.c_contiguous) for a in arrays))
     with numpy.errstate(all="ignore"):
-        if blocked:
+        if blocked and n == 1:   # the common case, with the least work per block
+            flat = [a.reshape(-1) if a.size > 1 else a for a in arrays]
+            whole = [a.size > 1 for a in flat]
+            o = outs[0].reshape(-1)
+            for i in range(0, o.size, chunk):
+                block = slice(i, i + chunk)
+                target = o[block]
+                r = body(*[a[block] if w else a for a, w in zip(flat, whole)], *params, out=target)
+                if r is not target:
+                    target[...] = r
+        elif blocked:
             flat = [a.reshape(-1) if a.size > 1 else a for a in arrays]
             flat_outs = [o.reshape(-1) for o in outs]
-            for i in range(0, flat_outs[0].size, _CHUNK):
-                block = slice(i, i + _CHUNK)
-                results = body(*[a[block] if a.size > 1 else a for a in flat], *params)
-                for o, r in zip(flat_outs, (results,) if n == 1 else results):
-                    o[block] = r
+            for i in range(0, flat_outs[0].size, chunk):
+                block = slice(i, i + chunk)
+                _store(body, [a[block] if a.size > 1 else a for a in flat], params, [o[block] for o in flat_outs])
         else:
-            results = body(*arrays, *params)
-            for o, r in zip(outs, (results,) if n == 1 else results):
-                o[...] = r
+            _store(body, arrays, params, outs)
     outs = [o[()] if o.ndim == 0 else o for o in outs]
     return outs[0] if n == 1 else tuple(outs)
+
+
+def _store(body, arrays, params, outs):
+    """Run `body` with its last operations writing into `outs` (out=); copy a result that did not."""
+    results = body(*arrays, *params, out=outs[0] if len(outs) == 1 else tuple(outs))
+    for o, r in zip(outs, (results,) if len(outs) == 1 else results):
+        if r is not o:
+            o[...] = r
 
 
 def _convention(function, convention, pytorch, jax, seeds):
@@ -74,21 +89,60 @@ def _convention(function, convention, pytorch, jax, seeds):
 
 
 def _saturate(r, x, low, high):
-    """Where r is nan but x is not (inf*0 or inf/inf at a huge |x|), the limit at x -> -inf / +inf."""
+    """Where r is nan but x is not (inf*0 or inf/inf at a huge |x|), the limit at x -> -inf / +inf.
+
+    `r` is the body's own result array: it is changed in place. A sum is nan only if r holds a nan
+    (or both infinities): one cheap pass decides whether the exact test is needed."""
+    if not numpy.isnan(numpy.sum(r)):
+        return r
     bad = numpy.isnan(r)
     bad &= ~numpy.isnan(x)
     if bad.any():
-        r = numpy.where(bad, numpy.where(x > 0, high, low), r)
+        r = numpy.asarray(r)
+        numpy.copyto(r, numpy.where(x > 0, high, low), where=bad)
     return r
 
 
 def _keep_nan(r, *inputs):
-    """`r` with nan where an input is nan (a result free of that input, or a branch-free step function)."""
+    """`r` with nan where an input is nan (a result free of that input, or a branch-free step function).
+
+    `r` is the body's own result array: it is changed in place (see `_saturate` for the sum test)."""
     for x in inputs:
+        if not numpy.isnan(numpy.sum(x)):
+            continue
         bad = numpy.isnan(x)
         if bad.any():
-            r = numpy.where(bad, x, r)
+            r = numpy.asarray(r)
+            numpy.copyto(r, x, where=bad)
     return r
+
+
+def _axis_input(x):
+    """`x` as a floating array of its result dtype (float32 stays float32), for the axis kernels."""
+    x = numpy.asarray(x)
+    return x.astype(_dtype([x]), copy=False)
+
+
+def _axis_target(input, target, axis):
+    """`target` as probabilities in the dtype of `input`: integer targets are class indices along `axis`."""
+    t = numpy.asarray(target)
+    if t.dtype.kind in "iu":
+        classes = numpy.arange(input.shape[axis]).reshape((-1,) + (1,) * (input.ndim - 1 - axis % input.ndim))
+        t = numpy.expand_dims(t, axis) == classes
+    return t.astype(input.dtype, copy=False)
+
+
+def _logsumexp(u, axis):
+    """log sum_k exp(u_k) along `axis` (kept as a length-1 axis), with the max shifted out: no
+    overflow for u = 1e4, and -inf / nan rows stay -inf / nan."""
+    m = numpy.max(u, axis=axis, keepdims=True)
+    m = numpy.where(numpy.isfinite(m), m, 0)
+    return m + numpy.log(numpy.sum(numpy.exp(u - m), axis=axis, keepdims=True))
+
+
+def _zero_times(t, u):
+    """t*u, and 0 where t = 0 even if u is -inf (0 log 0 = 0: a class the target does not hold adds nothing)."""
+    return numpy.where(t == 0, 0, t * u)
 
 
 def _reduce(values, reduction, function):

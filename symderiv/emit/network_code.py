@@ -17,6 +17,7 @@ from symderiv.calculus.rowwise import RowSum
 from symderiv.emit.backprop_code import _erf_runtime, env
 from symderiv.emit.latex import to_latex
 from symderiv.emit.numpy_code import stabilize, to_numpy
+from symderiv.emit.templating import template_header
 
 
 class LogSumExp(sp.Function):
@@ -120,7 +121,7 @@ def network_module(lay: Layered, provenance: str, description: list) -> str:
     parts = module_parts(lay)
     parts["gradients"] = sorted(parts["gradients"], key=lambda pg: lay.network.parameters.index(pg[0]))
     return env().get_template("network_module.py.jinja").render(
-        provenance=provenance, name=lay.network.name, description=description, **parts)
+        provenance=template_header(provenance, "network_module.py.jinja"), name=lay.network.name, description=description, **parts)
 
 
 def description(lay: Layered) -> list:

@@ -12,10 +12,14 @@ Two steps turn a SymPy expression into stable NumPy source:
    - SymPy's own ``expm1``/``log1p`` rewrites (``sympy.codegen.rewriting``);
    - a Piecewise whose default branch cannot carry a nan, and a result free of an input, keep
      that input's nan (`KeepNan`), so nan in gives nan out (relu'(nan) and identity'(nan) are nan,
-     not 1); step functions become sums of values times boolean masks (no numpy.where).
-2. `StableNumPyPrinter` prints it: nested ``numpy.where`` (never ``numpy.select``), constants as
-   plain Python floats (weak scalars: float32 stays float32), small integer powers as products,
-   comparisons and logic as Python operators (``x < 0``, ``&``), which on arrays are NumPy's ufuncs.
+     not 1); step functions become sums of values times boolean masks (no numpy.where);
+   - for kernels (`select=True`), the other Piecewise too: clips, and branches on their own
+     intervals times masks (`symderiv.emit.piecewise_rules`).
+2. `StableNumPyPrinter` prints it: nested ``numpy.where`` for a Piecewise left (never
+   ``numpy.select``), constants as plain Python floats (weak scalars: float32 stays float32; masks
+   last in a product, so a constant never meets a boolean array alone), small integer powers as
+   products, comparisons and logic as Python operators (``x < 0``, ``&``), which on arrays are
+   NumPy's ufuncs; `StableNumPyPrinter.into` writes a kernel's last operation into `out`.
 
 `kernel_source(exprs, variables)` runs both and `sympy.cse` for a kernel body.
 """
@@ -28,6 +32,8 @@ from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.str import StrPrinter
 
+from symderiv.emit.piecewise_rules import Clip, Mask, branch_free, clip_rule
+
 SETTINGS = {"fully_qualified_modules": True, "allow_unknown_functions": False}
 _Z = sp.Symbol("_z", positive=True)       # exp(-|u|), in (0, 1]
 _A = sp.Symbol("_a", nonnegative=True)    # |u|
@@ -39,6 +45,7 @@ class ExpNegAbs(sp.Function):
 
     is_real = True
     is_positive = True
+    bounded = True   # in (0, 1] for every u (`piecewise_rules` needs no clip for it)
 
     @classmethod
     def eval(cls, u):
@@ -51,10 +58,25 @@ class Erfc(sp.Function):
     """erfc kept as written: SymPy evaluates erfc(-u) to 2 - erfc(u), the cancellation `_erfc_rule` removes."""
 
     is_real = True
+    bounded = True   # in [0, 2]
 
 
-class Mask(sp.Function):
-    """A condition used as a 0/1 factor (a boolean array in NumPy)."""
+class AxisSum(sp.Function):
+    """sum over the kernel's `axis` of an array expression, kept as a length-1 axis (axis entries)."""
+
+    is_real = True
+
+
+class AxisLogSumExp(sp.Function):
+    """log sum exp(u) over the kernel's `axis` with the max shifted out (`_logsumexp`), kept as a length-1 axis."""
+
+    is_real = True
+
+
+class ZeroTimes(sp.Function):
+    """t*u, but 0 where t = 0 even if u = -inf (0 log 0 = 0: a class the target does not hold adds nothing)."""
+
+    is_real = True
 
 
 class KeepNan(sp.Function):
@@ -88,7 +110,7 @@ class StableNumPyPrinter(NumPyPrinter):
         return super()._print_Pow(expr, rational=rational)
 
     def _print_erf(self, expr):
-        """The kernel module's `_erf` (scipy.special.erf when importable, else a NumPy fallback)."""
+        """The kernel module's `_erf` (vectorised NumPy, `symderiv.emit.kernel_erf`)."""
         return f"_erf({self._print(expr.args[0])})"
 
     def _print_Erfc(self, expr):
@@ -96,12 +118,22 @@ class StableNumPyPrinter(NumPyPrinter):
         return f"_erfc({self._print(expr.args[0])})"
 
     def _print_erfc(self, expr):
-        """The kernel module's `_erfc` (scipy.special.erfc when importable, else a NumPy fallback)."""
+        """The kernel module's `_erfc` (vectorised NumPy, `symderiv.emit.kernel_erf`)."""
         return f"_erfc({self._print(expr.args[0])})"
 
     def _print_ExpNegAbs(self, expr):
         """exp(-|u|) in (0, 1]: the one exponential of a two-sided (stable sigmoid-type) formula never overflows."""
         return f"numpy.exp(-numpy.abs({self._print(expr.args[0])}))"
+
+    def _print_Clip(self, expr):
+        """numpy.clip(u, low, high) (one pass, cheaper than numpy.maximum on random signs); one-sided:
+        numpy.maximum(u, low) or numpy.minimum(u, high)."""
+        u, low, high = expr.args
+        if high == sp.oo:
+            return f"numpy.maximum({self._print(u)}, {self._print(low)})"
+        if low == -sp.oo:
+            return f"numpy.minimum({self._print(u)}, {self._print(high)})"
+        return f"numpy.clip({self._print(u)}, {self._print(low)}, {self._print(high)})"
 
     def _print_KeepNan(self, expr):
         """A result that does not depend on an input still turns nan where that input is nan (`_keep_nan`)."""
@@ -111,12 +143,28 @@ class StableNumPyPrinter(NumPyPrinter):
         """A condition as a boolean array factor: no per-element branch, unlike numpy.where."""
         return f"({self._print(expr.args[0])})"
 
+    def _print_Mul(self, expr):
+        """A product with masks: the masks last, so Python's left-to-right evaluation multiplies the
+        float arrays first (a float constant times a boolean mask would make float64)."""
+        masks = [f for f in expr.args if isinstance(f, Mask)]
+        if not masks or len(masks) == len(expr.args):
+            return super()._print_Mul(expr)
+        rest = sp.Mul(*[f for f in expr.args if not isinstance(f, Mask)])
+        return "*".join([self.parenthesize(rest, 50)] + [self._print(m) for m in masks])
+
     def _print_Max(self, expr):
         """Nested binary numpy.maximum (SymPy's default stacks the operands for numpy.amax); keeps nan."""
         return self._logical("numpy.maximum", expr.args)
 
     def _print_Min(self, expr):
-        """Nested binary numpy.minimum (see `_print_Max`)."""
+        """Nested binary numpy.minimum (see `_print_Max`); min(max(u, a), b) as numpy.clip(u, a, b)."""
+        inner = [a for a in expr.args if isinstance(a, sp.Max) and len(a.args) == 2]
+        if len(expr.args) == 2 and len(inner) == 1:
+            high = next(a for a in expr.args if a is not inner[0])
+            low = [a for a in inner[0].args if not a.has(*high.free_symbols | {sp.Symbol("_")}) and a.is_number]
+            if high.is_number and len(low) == 1:
+                u = next(a for a in inner[0].args if a is not low[0])
+                return self._print(Clip(u, low[0], high))
         return self._logical("numpy.minimum", expr.args)
 
     def _print_Relational(self, expr):
@@ -140,15 +188,70 @@ class StableNumPyPrinter(NumPyPrinter):
         return self._print(cond) if cond.is_Symbol else f"({self._print(cond)})"
 
     def _logical(self, fn, args):
-        args = sorted(args, key=sp.default_sort_key)
+        """fn(fn(a, b), c): the arrays first (numpy.maximum(x, 0) is faster than numpy.maximum(0, x))."""
+        args = sorted(args, key=lambda a: (a.is_number, sp.default_sort_key(a)))
         text = self._print(args[0])
         for a in args[1:]:
             text = f"{fn}({text}, {self._print(a)})"
         return text
 
+    def _print_AxisLogSumExp(self, expr):
+        """The runtime's `_logsumexp(u, axis)`: max-shifted, no overflow for logits of 1e4."""
+        return f"_logsumexp({self._print(expr.args[0])}, axis)"
+
+    def _print_ZeroTimes(self, expr):
+        """The runtime's `_zero_times(t, u)` (see `ZeroTimes`)."""
+        return f"_zero_times({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+
+    def _print_AxisSum(self, expr):
+        """A sum over the kernel's `axis`, kept as a length-1 axis so it broadcasts back (axis entries)."""
+        return f"numpy.sum({self._print(expr.args[0])}, axis=axis, keepdims=True)"
+
     def _print_Abs(self, expr):
         """numpy.abs rather than the builtin abs, so the call is visibly a ufunc."""
         return f"numpy.abs({self._print(expr.args[0])})"
+
+
+    def into(self, expr, target):
+        """`expr` with its last operation written into the array `target` (a ufunc's `out=`), so the
+        kernel's result needs no copy; an operation without `out=` prints as usual (the caller copies)."""
+        if isinstance(expr, KeepNan):
+            return f"_keep_nan({self.into(expr.args[0], target)}, {', '.join(self._print(a) for a in expr.args[1:])})"
+        if expr.is_Symbol:
+            return f"numpy.positive({self._print(expr)}, out={target})"
+        ufunc = _INTO.get(type(expr))
+        if ufunc and len(expr.args) == 1:
+            return f"{ufunc}({self._print(expr.args[0])}, out={target})"
+        if isinstance(expr, (sp.Max, sp.Min)) and len(expr.args) == 2:
+            a, b = sorted(expr.args, key=lambda e: (e.is_number, sp.default_sort_key(e)))
+            return f"numpy.{'maximum' if isinstance(expr, sp.Max) else 'minimum'}({self._print(a)}, {self._print(b)}, out={target})"
+        if isinstance(expr, Clip) and not any(e.is_infinite for e in expr.args[1:]):
+            return f"numpy.clip({', '.join(self._print(a) for a in expr.args)}, out={target})"
+        if isinstance(expr, sp.Pow) and expr.exp == 2 and not expr.base.is_Atom:
+            return f"numpy.square({self._print(expr.base)}, out={target})"
+        if isinstance(expr, sp.Pow) and expr.exp == -1:
+            return f"numpy.divide(1.0, {self._print(expr.base)}, out={target})"
+        if isinstance(expr, sp.Add):
+            *rest, last = expr.as_ordered_terms()
+            negative = [t for t in expr.as_ordered_terms() if t.could_extract_minus_sign()]
+            if negative and len(expr.args) > 1:   # a - b: numpy.subtract, no negation pass
+                rest = [t for t in expr.as_ordered_terms() if t is not negative[-1]]
+                return f"numpy.subtract({self._print(sp.Add(*rest, evaluate=False))}, {self._print(-negative[-1])}, out={target})"
+            return f"numpy.add({self._print(sp.Add(*rest, evaluate=False))}, {self._print(last)}, out={target})"
+        if isinstance(expr, sp.Mul):
+            num, den = sp.fraction(expr)
+            if den != 1 and not den.is_number:
+                return f"numpy.divide({self._print(num)}, {self._print(den)}, out={target})"
+            if expr.args[0] == -1:
+                return f"numpy.negative({self._print(-expr)}, out={target})"
+            factors = expr.as_ordered_factors()   # as printed: ((a*b)*c), the last product into `target`
+            *rest, last = [f for f in factors if not isinstance(f, Mask)] + [f for f in factors if isinstance(f, Mask)]
+            return f"numpy.multiply({self._print(sp.Mul(*rest, evaluate=False))}, {self._print(last)}, out={target})"
+        return self._print(expr)
+
+
+_INTO = {sp.exp: "numpy.exp", sp.log: "numpy.log", expm1: "numpy.expm1", log1p: "numpy.log1p", sp.tanh: "numpy.tanh",
+         sp.cosh: "numpy.cosh", sp.Abs: "numpy.abs"}
 
 
 class FormulaPrinter(StrPrinter):
@@ -170,13 +273,39 @@ class FormulaPrinter(StrPrinter):
         """erfc(u) (the wrapper only stops SymPy's evaluation)."""
         return f"erfc({self._print(expr.args[0])})"
 
+    def _print_Clip(self, expr):
+        """clip(u, low, high)."""
+        return f"clip({', '.join(self._print(a) for a in expr.args)})"
+
     def _print_KeepNan(self, expr):
         """The value itself: keeping nan is the kernel's business, not the formula's."""
         return self._print(expr.args[0])
 
+    def _print_AxisLogSumExp(self, expr):
+        """lse(u) = log sum exp(u) over the axis."""
+        return f"lse({self._print(expr.args[0])})"
+
+    def _print_ZeroTimes(self, expr):
+        """t*u (0 where t = 0)."""
+        return f"{self._print(expr.args[0])}*{self.parenthesize(expr.args[1], 50)}"
+
+    def _print_AxisSum(self, expr):
+        """sum(u): over the axis."""
+        return f"sum({self._print(expr.args[0])})"
+
     def _print_Mask(self, expr):
         """[condition], Iverson's bracket: 1 where it holds, else 0."""
         return f"[{self._print(expr.args[0])}]"
+
+
+def docstring_safe(text) -> str:
+    """Text safe inside a triple-quoted docstring."""
+    return str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def numpy_into(expr, target="out") -> str:
+    """`expr` as NumPy source whose last operation writes into `target` (`StableNumPyPrinter.into`)."""
+    return StableNumPyPrinter(SETTINGS).into(fold_constants(expr), target)
 
 
 def formula_text(expr) -> str:
@@ -199,7 +328,7 @@ def to_numpy(expr, stable=False, variables=()) -> str:
 
     With `stable=True` the mathematics is first rewritten by `stabilize` (see the module docstring);
     `variables` are the inputs whose nan must propagate. erf/erfc print as `_erf`/`_erfc`, which the
-    calling module defines (the kernel modules do: scipy.special or a NumPy fallback).
+    calling module defines (the kernel modules do: `symderiv.emit.kernel_erf`).
     """
     if isinstance(expr, sp.MatrixBase):
         return "[" + ", ".join(to_numpy(e, stable, variables) for e in expr) + "]"
@@ -210,14 +339,15 @@ def to_numpy(expr, stable=False, variables=()) -> str:
 
 # ----- stabilize: rewrites of the mathematics -------------------------------------------------
 
-def stabilize(expr, variables=(), two_sided=True, one_sided=False):
+def stabilize(expr, variables=(), two_sided=True, one_sided=False, select=False):
     """`expr` rewritten for floating point (see the module docstring); equal as mathematics.
 
     `two_sided=False` skips the exp(-|u|) rewrite (the caller checks that the direct form is accurate:
     1/(1 + exp(-x)) is, once its overflow warning is silenced; exp(x)/(1 + exp(x))^2 is not).
+    `select=True` (kernels) turns a Piecewise of the `variables` into a branch-free sum (`piecewise_rules.branch_free`).
     """
     expr = _erfc_rule(_fold_numbers(expr))
-    expr = expr.replace(lambda e: isinstance(e, sp.Piecewise), _clip_rule)
+    expr = expr.replace(lambda e: isinstance(e, sp.Piecewise), clip_rule)
     if two_sided:
         expr = _map_pieces(expr, _two_sided)
     else:
@@ -227,6 +357,8 @@ def stabilize(expr, variables=(), two_sided=True, one_sided=False):
     opt = optimize(expr, [expm1_opt, log1p_opt])
     if _count(opt, expm1, log1p) > _count(expr, expm1, log1p):
         expr = opt   # else keep `expr`: optimize also expands, (1 + z)**2 -> z**2 + 2*z + 1 costs two ufuncs
+    if select and variables:
+        expr = expr.replace(lambda e: isinstance(e, sp.Piecewise), lambda pw: branch_free(pw, variables))
     return _nan_branch(expr, variables)
 
 
@@ -259,34 +391,6 @@ def _fold_numbers(expr):
 
     return expr.replace(numeric_times_piecewise,
                         lambda e: sp.Piecewise(*[(e.args[0] * v, c) for v, c in e.args[1].args], evaluate=False))
-
-
-def _clip_rule(pw):
-    """Piecewise((a, x < p), (b, x > q), (l(x), True)) -> Min(Max(l(x), a), b) for l increasing and linear
-    with l(p) = a, l(q) = b: one ufunc per bound, not a comparison and a numpy.where (relu, relu6,
-    hardtanh: l(x) = x; hardsigmoid: x/6 + 1/2); numpy.maximum keeps nan."""
-    *pieces, (last, cond) = pw.args
-    if cond != sp.true or not pieces:
-        return pw
-    out = last
-    for e, c in pieces:
-        if isinstance(c, sp.StrictGreaterThan):
-            c = c.reversed   # e > x  ->  x < e
-        if not isinstance(c, sp.StrictLessThan):
-            return pw
-        lower = c.lhs.is_Symbol and last.has(c.lhs) and not c.rhs.has(c.lhs)   # x < p: the lower bound
-        var, bound = (c.lhs, c.rhs) if lower else (c.rhs, c.lhs)
-        if not var.is_Symbol or bound.has(var) or e.has(var) or not _increasing_linear(last, var):
-            return pw
-        if sp.simplify(last.subs(var, bound) - e) != 0:
-            return pw
-        out = sp.Max(out, e) if lower else sp.Min(out, e)
-    return out
-
-
-def _increasing_linear(expr, var) -> bool:
-    slope = sp.diff(expr, var)
-    return bool(expr.has(var) and not slope.has(var) and slope.is_positive)
 
 
 def _map_pieces(expr, fn):
@@ -486,14 +590,17 @@ def _step_sum(pieces, last, rest, tested):
 
 
 def kernel_source(exprs, variables=(), two_sided=True, one_sided=False) -> tuple:
-    """(assignment lines, result expressions, static cost) for `exprs`, stabilized and shared by `sympy.cse`."""
-    exprs = [fold_constants(stabilize(e, variables, two_sided, one_sided)) for e in exprs]
+    """(assignment lines, result expressions, static cost, stabilized exprs, results written into `out`)
+    for `exprs`, stabilized and shared by `sympy.cse`."""
+    exprs = [fold_constants(stabilize(e, variables, two_sided, one_sided, select=True)) for e in exprs]
     names = sp.numbered_symbols("t", real=True)
     assigned, reduced = sp.cse(exprs, symbols=names, order="canonical")
     printer = StableNumPyPrinter(SETTINGS)
     lines = [f"{s} = {printer.doprint(v)}" for s, v in assigned]
     cost = sum(op_cost(e) for e in [v for _, v in assigned] + list(reduced))
-    return lines, [printer.doprint(r) for r in reduced], cost, exprs
+    targets = ["out"] if len(reduced) == 1 else [f"out[{i}]" for i in range(len(reduced))]
+    into = [printer.into(r, t) for r, t in zip(reduced, targets)]
+    return lines, [printer.doprint(r) for r in reduced], cost, exprs, into
 
 
 # ----- the static cost model: formulation choice without running candidates --------------------
@@ -512,7 +619,7 @@ def op_cost(expr) -> int:
             cost += OP_COSTS["branch"] * (len(e.args) - 1)
         elif isinstance(e, (sp.Add, sp.Mul)):
             cost += len(e.args) - 1
-        elif isinstance(e, (sp.Pow, sp.Abs, sp.Max, sp.Min, sp.core.relational.Relational, KeepNan, Mask)):
+        elif isinstance(e, (sp.Pow, sp.Abs, sp.Max, sp.Min, Clip, sp.core.relational.Relational, KeepNan, Mask)):
             cost += 1
     return cost
 

@@ -21,7 +21,9 @@ import numpy
 import sympy as sp
 
 from symderiv.calculus.derivative import derivative, output_form
-from symderiv.emit.numpy_code import OP_COSTS, formula_text, hazards, kernel_source, stabilize, to_numpy
+from symderiv.emit.numpy_axis import axis_model, axis_output_vjp
+from symderiv.emit.numpy_code import (OP_COSTS, docstring_safe, formula_text, hazards, kernel_source, numpy_into,
+                                      stabilize, to_numpy)
 from symderiv.numerics.mp_eval import evaluate
 from symderiv.emit.templating import environment, template_header
 
@@ -32,11 +34,6 @@ LOSS_ARGS = {"y": "input", "t": "target"}
 GRAD = sp.Symbol("grad_output", real=True)
 SAMPLE = "sample"
 TRAINING_DEFAULT = {"inference_expr": True, "train_expr": False}   # which extra key the entry has
-
-
-def _doc(text) -> str:
-    """Text safe inside a triple-quoted docstring."""
-    return str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 def _names(entry):
@@ -67,7 +64,7 @@ def _switch_text(entry):
     if "switch" not in entry.extra:
         return None
     cond, value = entry.extra["switch"]
-    return _doc(f"{sp.sstr(value)} where {sp.sstr(cond)} (as PyTorch; the derivative there is {sp.sstr(sp.diff(value, entry.var))})")
+    return docstring_safe(f"{sp.sstr(value)} where {sp.sstr(cond)} (as PyTorch; the derivative there is {sp.sstr(sp.diff(value, entry.var))})")
 
 
 def convention_entries(entry) -> dict:
@@ -79,26 +76,27 @@ def convention_entries(entry) -> dict:
     return out
 
 
-def _body(name, args, exprs, variables, grad=False, two_sided=True, one_sided=False):
+def _body(name, args, exprs, variables, two_sided=True, one_sided=False):
     """A kernel body: cse lines and printed results (times grad_output for a backward body)."""
-    lines, results, cost, stable = kernel_source(exprs, variables, two_sided, one_sided)
+    lines, results, cost, stable, into = kernel_source(exprs, variables, two_sided, one_sided)
     found = [] if two_sided else [h for e in stable for h in hazards(e)]
     cost += OP_COSTS["saturate"] * found.count("inf/inf")
-    body = {"fn": name, "args": ", ".join(args), "lines": lines, "results": results, "n": len(exprs),
-            "computes": [_doc(formula_text(e)) for e in stable],
+    out = "None" if len(exprs) == 1 else repr((None,) * len(exprs))
+    body = {"fn": name, "args": ", ".join(args) + f", out={out}", "lines": lines, "results": results, "n": len(exprs),
+            "computes": [docstring_safe(formula_text(e)) for e in stable], "into": into,
             "cost": cost, "hazards": [h for h in found if h != "inf/inf"]}
-    return _finish(body, grad)
+    return _finish(body)
 
 
-def _finish(body, grad, saturate=None):
-    """Printed return values: `_saturate` where probing found nan, then the grad_output factor."""
-    results = body["results"] if saturate is None else [
-        f"_saturate({r}, {var}, {lo}, {hi})" for r, (var, lo, hi) in zip(body["results"], saturate)]
-    body["returns"] = [f"grad_output*({r})" if grad else r for r in results]
+def _finish(body, saturate=None):
+    """Printed return values: each written into `out` (a ufunc's out=), or `_saturate` (in place) where
+    probing found nan."""
+    body["returns"] = body["into"] if saturate is None else [
+        f"_saturate({r}, {var}, {lo}, {hi})" for r, (var, lo, hi) in zip(body["into"], saturate)]
     return body
 
 
-def _saturation(entry, exprs, body, grad, wrap_grad=False):
+def _saturation(entry, exprs, body, grad):
     """Add `_saturate` to results that are nan for a huge or infinite input (inf*0 in floating point).
 
     The body is run (NumPy only, the fallback erf) at +-inf and huge finite inputs with the default
@@ -114,7 +112,7 @@ def _saturation(entry, exprs, body, grad, wrap_grad=False):
         for end in (-sp.oo, sp.oo):
             ends.append(_limit(entry, e, x, end))
         limits.append((x.name, *ends))
-    return _finish(body, wrap_grad, limits)
+    return _finish(body, limits)
 
 
 LIMIT_AT = (10**30, 10**60)   # |x| where the limits at +-inf are read off (mpmath has no overflow)
@@ -183,7 +181,7 @@ def _probe_source():
 
 
 def _probe_namespace() -> dict:
-    """The kernel runtime with the NumPy erf fallback (not scipy), so probing is the same everywhere."""
+    """The kernel runtime (erf/erfc included), in which the nan probe runs a body."""
     return dict(_probe_runtime())
 
 
@@ -191,7 +189,6 @@ def _probe_namespace() -> dict:
 def _probe_runtime() -> dict:
     ns = {"numpy": numpy}
     exec("import numpy\n" + _probe_source(), ns)
-    ns["_erf"], ns["_erfc"] = ns["_np_erf"], ns["_np_erfc"]
     return ns
 
 
@@ -262,9 +259,9 @@ def _choose(entry, name, args, exprs, variables, grad, probe):
 
 
 def _derivative_texts(entry):
-    if entry.is_vector:   # the Jacobian is not printed: the docstring gives the vector-Jacobian product
+    if entry.is_vector or "axis" in entry.extra:   # the backward's docstring gives the vector-Jacobian product
         return []
-    return [{"var": str(v), "text": _doc(formula_text(derivative(entry, v)))}
+    return [{"var": str(v), "text": docstring_safe(formula_text(derivative(entry, v)))}
             for v in _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]]
 
 
@@ -284,19 +281,22 @@ def kernel_model(entry) -> dict:
     """Everything the templates need for one entry, as printed strings."""
     names = _names(entry)
     model = {
-        "name": entry.name, "kind": entry.kind, "summary": _doc(entry.description),
-        "formula": _doc(formula_text(entry.expr)), "derivatives": _derivative_texts(entry),
-        "kinks": [_doc(f"at {k.at}: d/d{k.wrt or entry.var} = " + ", ".join(f"{k.value_in(c)} ({c})" for c in CONVENTIONS)
+        "name": entry.name, "kind": entry.kind, "summary": docstring_safe(entry.description),
+        "formula": docstring_safe(formula_text(entry.expr)), "derivatives": _derivative_texts(entry),
+        "kinks": [docstring_safe(f"at {k.at}: d/d{k.wrt or entry.var} = " + ", ".join(f"{k.value_in(c)} ({c})" for c in CONVENTIONS)
                        + f"; {k.why}") for k in entry.kinks],
-        "reference": _doc(entry.reference), "torch": entry.torch, "switch": _switch_text(entry),
+        "reference": docstring_safe(entry.reference), "torch": entry.torch, "switch": _switch_text(entry),
         "inputs": [names[v] for v in entry.variables], "params": _params(kernel_entry(entry)),
         "style": "vector" if "axis" in entry.extra else "random" if "random" in entry.extra else entry.kind,
-        "axis": entry.extra.get("axis"), "variant": None,
+        "variant": None,
         "example": _example(kernel_entry(entry), names, _eval_entry(kernel_entry(entry)).expr),
         "backward_example": _backward_example(entry, names),
     }
     model.update(_signature(entry, model))
     if model["style"] == "vector":
+        model.update(axis_model(entry))
+        vjp = axis_output_vjp(entry) if entry.kind == "activation" else None
+        model["from_output"] = vjp and {"formula": docstring_safe(formula_text(vjp)), "code": numpy_into(vjp)}
         return model
     variables = tuple(entry.variables)
     if model["style"] == "random":
@@ -309,7 +309,7 @@ def kernel_model(entry) -> dict:
                      sample=_sample_text(entry), sample_symbol=rnd["symbol"].name,
                      training_default=next(v for k, v in TRAINING_DEFAULT.items()
                                            if k in entry.extra or k in rnd),
-                     train_formula=_doc(formula_text(train.expr)), law=_doc(f"{rnd['law']} {rnd.get('between', rnd.get('keep'))}"))
+                     train_formula=docstring_safe(formula_text(train.expr)), law=docstring_safe(f"{rnd['law']} {rnd.get('between', rnd.get('keep'))}"))
         return model
     fwd, bwds = _bodies(kernel_entry(entry), "", variables)
     # f(x) = x returns x itself when no `out` is given (an array of the result dtype; no copy)
@@ -471,7 +471,7 @@ def _from_output_body(entry):
     expr = sp.piecewise_fold(GRAD * g) if g.has(sp.Piecewise) else GRAD * g
     body = _body(f"_{entry.name}_backward_from_output", ["grad_output", "output"] + [p.name for p in ordered],
                  [expr], (OUTPUT,), two_sided=False)
-    body["formula"] = _doc(formula_text(g))
+    body["formula"] = docstring_safe(formula_text(g))
     return body
 
 

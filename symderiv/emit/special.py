@@ -1,12 +1,12 @@
-"""Coefficients for the NumPy fallback of erf/erfc, computed with mpmath (no typed-in constants).
+"""Coefficients of the generated kernels' erf/erfc, computed with mpmath (no typed-in constants).
 
-erfc(z) for z >= 0 is t * exp(-z^2 + P(t)) with t = 2/(2 + z) in (0, 1] and P a Chebyshev series in
-s = 2t - 1 (the form of Numerical Recipes, 3rd ed., section 6.2.2); erf(x) for |x| < 1/2 is its
-Maclaurin series. Both are fitted here at 40 digits and printed into the generated kernel module.
-
-float32 uses the same form with a short polynomial (`erfc_f32_poly`, Horner in float32 arithmetic):
-a vectorised NumPy erfc at float32 accuracy that beats scipy.special.erfc's scalar loop (measured in
-benchmarks/kernels.py: gelu).
+erfc(z) for 0 <= z <= z_max is t * exp(P(w) - z^2) with t = 2/(2 + z) (the form of Numerical
+Recipes, 3rd ed., section 6.2.2) and P a polynomial in w = a t + b, the map of t in
+[2/(2 + z_max), 1] onto [-1, 1]: leaving out t -> 0 (z -> oo, erfc's essential singularity) makes
+the Chebyshev fit converge fast, and its monomial coefficients stay below 1 (Horner is stable).
+z_max is where erfc underflows (27.3 in float64, 10.5 in float32); one fit per dtype, so float32
+is computed in float32 (`erfc_fit`). erf(x) for |x| < 1/2 is its Maclaurin series.
+The older Chebyshev series on all of t in (0, 1] (`erfc_chebyshev`) is kept for the scalar chain.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sympy as sp
 CHEB_TERMS = 32      # |truncation| < 1e-18 on (0, 1] (checked in tests/test_kernels.py via the kernels)
 SERIES_TERMS = 14    # erf Maclaurin terms for |x| < 1/2: last term < 1e-19
 SMALL = 0.5
-F32_TERMS = 12       # float32 polynomial: |truncation| < 1.5e-8 on (0, 1], under 0.25 float32 ulp of erfc
+FITS = {"_ERFC64": (27.3, 26), "_ERFC32": (10.5, 11)}   # (z_max, terms): truncation 9e-18 and 1.5e-8
 
 
 def _p_of_s(s):
@@ -49,12 +49,21 @@ def erf_series(n: int = SERIES_TERMS) -> tuple:
 
 
 @lru_cache(maxsize=None)
-def erfc_f32_poly(n: int = F32_TERMS) -> tuple:
-    """Monomial coefficients (highest degree first) of a degree n-1 Chebyshev fit of P(s) on [-1, 1]."""
+def erfc_fit(z_max: float, n: int) -> tuple:
+    """(z_max, a, b, c_{n-1}, ..., c_0): erfc(z) = t exp(P(a t + b) - z^2) for 0 <= z <= z_max,
+    P = sum c_k w^k the degree n-1 Chebyshev fit (mpmath.chebyfit, 40 digits) on w in [-1, 1]."""
     with mpmath.workdps(40):
-        return tuple(float(c) for c in mpmath.chebyfit(_p_of_s, [-1, 1], n))
+        t_min = 2 / (2 + mpmath.mpf(z_max))
+        a, b = 2 / (1 - t_min), -(1 + t_min) / (1 - t_min)   # w = a t + b: t_min -> -1, 1 -> 1
+
+        def p_of_w(w):
+            z = 2 / ((w - b) / a) - 2
+            return mpmath.log(mpmath.erfc(z) * (2 + z) / 2) + z * z
+
+        coeffs = mpmath.chebyfit(p_of_w, [-1, 1], n)
+        return (float(z_max), float(a), float(b), *(float(c) for c in coeffs))
 
 
 def tables() -> dict:
     """{name in the kernel runtime: coefficients}: the tables `symderiv.emit.kernel_erf` reads."""
-    return {"_ERFC_CHEB": erfc_chebyshev(), "_ERF_SERIES": erf_series(), "_ERFC_F32": erfc_f32_poly()}
+    return {"_ERF_SERIES": erf_series(), **{name: erfc_fit(*fit) for name, fit in FITS.items()}}
