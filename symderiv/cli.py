@@ -119,7 +119,7 @@ def _summary(results) -> None:
 
 
 def cmd_build(args) -> int:
-    from symderiv.build import build, check_out, stale, write_all
+    from symderiv.build import build, check_out, obsolete, stale, write_all
 
     if args.out is not None and not args.out.strip():
         raise SymderivError("--out is empty; give a folder")
@@ -130,14 +130,17 @@ def cmd_build(args) -> int:
     result = build(project, _catalog(args), _settings(args, project))
     bad = [r for r in result.results if not r.passed]
     if args.check:
-        old = stale(result.files, out)
+        old, gone = stale(result.files, out), obsolete(result.files, out)
         for p in old:
             print(f"stale: {out / p}", file=sys.stderr)
-        if old:
-            print(f"{len(old)} generated file(s) differ from a fresh build; run `symderiv build`", file=sys.stderr)
+        for p in gone:
+            print(f"obsolete: {out / p}", file=sys.stderr)
+        if old or gone:
+            print(f"{len(old)} generated file(s) differ from a fresh build, {len(gone)} obsolete (a build would "
+                  f"not write them); run `symderiv build`", file=sys.stderr)
         for r in bad:
             print(f"claim not as expected: {r.claim.id} ({r.status})", file=sys.stderr)
-        return 1 if old or bad else 0
+        return 1 if old or gone or bad else 0
     if bad:
         for r in bad:
             print(f"claim not as expected: {r.claim.id} ({r.status})", file=sys.stderr)
@@ -145,7 +148,9 @@ def cmd_build(args) -> int:
         return 1
     changed = write_all(result.files, out, force=args.force)
     if not args.quiet:
-        print(f"{len(result.files)} files in {out}, {len(changed)} changed; {len(result.results)} claims checked")
+        removed = len(set(changed) - set(result.files))
+        print(f"{len(result.files)} files in {out}, {len(changed) - removed} changed, {removed} obsolete removed; "
+              f"{len(result.results)} claims checked")
     return 0
 
 

@@ -188,3 +188,35 @@ def test_cli_cache_folder_env_and_no_cache(small, tmp_path, monkeypatch, capsys)
     assert main(["build", "--no-cache", "--quiet", "--out", str(tmp_path / "o")]) == 0
     assert not (project.root / ".symderiv-cache").exists()
     assert main(["build", "--check", "--quiet"]) == 0
+
+
+def test_a_group_whose_make_raises_is_a_failed_claim_not_an_aborted_build(small, monkeypatch):
+    project, _ = small
+    stand_ins = pipeline._all_groups
+
+    def broken():
+        raise ZeroDivisionError("provider bug\nsecond line")
+
+    monkeypatch.setattr(pipeline, "_all_groups", lambda catalog: stand_ins(catalog) + [Group("broken.claims", broken)])
+    for jobs in (1, 2):
+        result = _build(project, load_catalog(), Cache(None), jobs)
+        by_id = {r.claim.id: r for r in result.results}
+        bad = by_id["broken.claims.make"]
+        assert bad.status == "failed" and not bad.passed
+        assert bad.evidence == {"error": "make() raised ZeroDivisionError: provider bug"}
+        assert by_id["relu.at_two"].status == "verified"               # the other groups ran as before
+        assert "report/verification.json" in result.files
+
+
+def test_cli_build_with_a_raising_group_reports_it_and_writes_nothing(small, tmp_path, monkeypatch, capsys):
+    project, _ = small
+    stand_ins = pipeline._all_groups
+
+    def broken():
+        raise RuntimeError("provider bug")
+
+    monkeypatch.setattr(pipeline, "_all_groups", lambda catalog: stand_ins(catalog) + [Group("broken.claims", broken)])
+    out = tmp_path / "out"
+    assert main(["build", "--no-cache", "--quiet", "--project", str(project.root), "--out", str(out)]) == 1
+    assert "broken.claims.make (failed)" in capsys.readouterr().err
+    assert not out.exists()

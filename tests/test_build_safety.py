@@ -180,3 +180,52 @@ def test_render_stamps_every_stampable_file(fast_build):
 
     files = render([report_files((), "p"), networks_file(load_catalog(), "p"), {"latex/x.tex": "% x\nbody\n"}])
     assert all(not edited(p, t) and unstamp(p, t)[1] for p, t in files.items())
+
+
+# --- obsolete files: written by an earlier build, no longer by this one ---
+
+def test_obsolete_files_are_removed_only_inside_the_output_subfolders(tmp_path):
+    write_all(_stamped(), tmp_path)
+    old = {"latex/old_doc.tex": stamp("latex/old_doc.tex", "% generated header\nold\n"),
+           "latex/data/old/curve.dat": stamp("latex/data/old/curve.dat", "% generated header\n0 1\n"),
+           "numpy/old.bin": "unstamped kind\n"}
+    for rel, text in old.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    keep = {"mine/old_doc.tex": "% mine\n", "README.md": "mine\n", "latex/.hidden": "mine\n"}
+    for rel, text in keep.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    assert build.obsolete(_stamped(), tmp_path) == ["latex/data/old/curve.dat", "latex/old_doc.tex", "numpy/old.bin"]
+    assert sorted(write_all(_stamped(), tmp_path)) == sorted(old)
+    assert not any((tmp_path / rel).exists() for rel in old) and not (tmp_path / "latex/data").exists()
+    assert all((tmp_path / rel).read_text() == text for rel, text in keep.items())
+    assert (tmp_path / "latex/doc.tex").is_file() and build.obsolete(_stamped(), tmp_path) == []
+
+
+def test_an_obsolete_file_not_written_by_symderiv_is_removed_only_with_force(tmp_path):
+    write_all(_stamped(), tmp_path)
+    planted = tmp_path / "latex/notes_by_hand.tex"
+    planted.write_text("% my own notes\n\\section{x}\n")                 # no content hash: not ours
+    before = _snapshot(tmp_path)
+    with pytest.raises(SymderivError, match="notes_by_hand.tex"):
+        write_all(_stamped(), tmp_path)
+    assert _snapshot(tmp_path) == before
+    assert write_all(_stamped(), tmp_path, force=True) == ["latex/notes_by_hand.tex"] and not planted.exists()
+
+
+def test_cli_check_flags_an_obsolete_file_and_build_removes_it(tmp_path, fast_build, capsys):
+    out = tmp_path / "gen"
+    assert main(["build", "--out", str(out)]) == 0
+    planted = out / "latex" / "renamed_document.tex"
+    planted.parent.mkdir()
+    planted.write_text(stamp("latex/renamed_document.tex", "% generated header\n\\documentclass{article}\n"))
+    (tmp_path / "gen" / "mine.txt").write_text("not in a generated subfolder\n")
+    capsys.readouterr()
+    assert main(["build", "--out", str(out), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert f"obsolete: {planted}" in err and "1 obsolete" in err and "mine.txt" not in err
+    assert main(["build", "--out", str(out)]) == 0
+    assert "1 obsolete removed" in capsys.readouterr().out
+    assert not planted.exists() and (out / "mine.txt").is_file()
+    assert main(["build", "--out", str(out), "--check"]) == 0

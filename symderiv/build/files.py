@@ -1,5 +1,6 @@
 """Writing generated files: compare with what is on disk, refuse hand-edited files, write
-atomically (temporary files in the same folder, then renames, rolled back on failure)."""
+atomically (temporary files in the same folder, then renames, rolled back on failure), remove the
+files a build no longer writes (only inside the output's own subfolders, `SUBFOLDERS`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from symderiv.errors import SymderivError
 from symderiv.stamp import edited
+
+SUBFOLDERS = ("latex", "numpy", "report")   # generated/'s layout: the only places files are ever removed
 
 
 def _bytes(content) -> bytes:
@@ -28,6 +31,23 @@ def stale(files: dict, out: Path) -> list:
     return [p for p, text in files.items() if _read(out / p) != _bytes(text)]
 
 
+def obsolete(files: dict, out: Path) -> list:
+    """Files under `out`'s SUBFOLDERS (not following links, dotfiles aside) that `files` does not hold:
+    what earlier builds wrote and this one would not."""
+    found = []
+    for sub in SUBFOLDERS:
+        top = out / sub
+        if top.is_symlink() or not top.is_dir():
+            continue
+        for folder, dirs, names in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                rel = (Path(folder) / name).relative_to(out).as_posix()
+                if not name.startswith(".") and rel not in files:
+                    found.append(rel)
+    return sorted(found)
+
+
 def hand_edited(paths, out: Path) -> list:
     """Those of `paths` whose file under `out` no longer matches the content hash in its header."""
     found = []
@@ -45,18 +65,19 @@ def hand_edited(paths, out: Path) -> list:
 
 
 def write_all(files: dict, out: Path, force: bool = False) -> list:
-    """Write every changed file atomically (temporary file in the same folder, then rename).
+    """Write every changed file atomically (temporary file in the same folder, then rename), then
+    remove the `obsolete` ones.
 
     All temporary files are written first; only when every one succeeded are they renamed into
     place; if a rename fails, the files already replaced are restored and new folders removed, so
     a failure leaves `out` as it was. A file whose content no longer matches its stored hash
-    (edited by hand) is not overwritten unless `force`: SymderivError naming the files.
-    Returns the changed paths.
+    (edited by hand, or not written by symderiv) is neither overwritten nor removed unless `force`:
+    SymderivError naming the files. Returns the changed paths, the removed ones included.
     """
-    changed = stale(files, out)
-    edited_by_hand = [] if force else hand_edited(changed, out)
+    changed, gone = stale(files, out), obsolete(files, out)
+    edited_by_hand = [] if force else hand_edited(changed + gone, out)
     if edited_by_hand:
-        raise SymderivError(f"{len(edited_by_hand)} generated file(s) edited by hand, not overwritten "
+        raise SymderivError(f"{len(edited_by_hand)} generated file(s) edited by hand, not overwritten or removed "
                             f"(use --force to overwrite): {', '.join(str(out / p) for p in edited_by_hand)}")
     pending, created, done = [], [], []
     try:
@@ -73,7 +94,22 @@ def write_all(files: dict, out: Path, force: bool = False) -> list:
     except (OSError, ValueError) as exc:
         _roll_back(pending, done, created)
         raise SymderivError(f"cannot write to {out}: {_reason(exc)}") from None
-    return changed
+    _remove(gone, out)
+    return changed + gone
+
+
+def _remove(paths, out: Path) -> None:
+    """Delete `paths` (relative to `out`) and the folders under SUBFOLDERS they leave empty."""
+    try:
+        for rel in paths:
+            target = out / rel
+            target.unlink()
+            folder = target.parent
+            while folder.parent != out and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+    except OSError as exc:
+        raise SymderivError(f"cannot remove an obsolete file in {out}: {_reason(exc)}") from None
 
 
 def check_out(out: Path):

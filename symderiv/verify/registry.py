@@ -13,7 +13,7 @@ from typing import Callable
 
 from symderiv.verify.backprop_claims import backprop_claims
 from symderiv.verify.catalog_claims import entry_claims
-from symderiv.verify.claims import run_claim
+from symderiv.verify.claims import Claim, Result, run_claim
 from symderiv.verify.constant_claims import constant_claims
 from symderiv.verify.identity_claims import derivative_form_claims, identity_claims
 from symderiv.verify.seeds import MODULES as SEED_MODULES
@@ -34,6 +34,18 @@ def groups(catalog) -> list:
     out = [Group(f"entry:{e.name}", lambda e=e: entry_claims(e), (e.name,)) for e in catalog if e.kind != "initializer"]
     return out + [Group(f"{p.__module__.rsplit('.', 1)[-1]}.{p.__name__}", lambda p=p: p(catalog))
                   for p in PROVIDERS]
+
+
+def run_group(group) -> list:
+    """The Results of a group's claims. A group whose `make()` raises is one failed claim,
+    `<group>.make`, whose evidence names the exception in one line (the build goes on)."""
+    try:
+        claims = group.make()
+    except Exception as exc:  # a broken provider is reported like a claim that cannot be checked
+        reason = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+        claim = Claim(f"{group.name}.make", f"the claims of group {group.name} can be made", "construction", None)
+        return [Result(claim, "failed", {"error": f"make() raised {reason}"})]
+    return [run_claim(c) for c in claims]
 
 
 def check_unique(claims) -> None:
