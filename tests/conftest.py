@@ -1,34 +1,53 @@
-"""Shared fixtures: the bundled lecture set rendered once per session (notes, decks, figure data; the
-errata, which need every seed claim, are rendered and compiled in test_seeds)."""
+"""Shared fixtures: the bundled lecture set built once per test session (`bundled_build`, shared by the
+pytest-xdist workers through a locked cache folder) and rendered (notes, decks, figure data; the
+errata, which need every seed claim, are rendered and compiled in test_seeds).
+
+Under pytest-xdist (`-n`) whole modules go to one worker (`--dist loadscope`, unless `--dist` was
+given), so a module's fixtures (compiled notes, decks) are made once, not once per worker.
+"""
+
+import fcntl
+import os
 
 import pytest
 
+from symderiv.build import pipeline
 from symderiv.build import project as projects
+from symderiv.build.cache import Cache
+from symderiv.build.workers import default_jobs
 from symderiv.catalog import load_catalog
 from symderiv.emit.latex_doc import render_document
-from symderiv.lecture import blocks
-from symderiv.verify.claims import run_claim
 
 BUNDLED = projects.Project(projects.bundled_folder(), bundled=True)
 
 
-def _referenced_claims(catalog, docs):
-    """The claims the documents print: their own and those they refer to."""
-    from symderiv.emit.network_claims import groups
-    from symderiv.verify.registry import all_claims
-
-    wanted = {i.id for doc in docs.values() for s in doc.sections for i in s.items if isinstance(i, blocks.ClaimRef)}
-    others = all_claims(catalog) + [c for _, make in groups(catalog) for c in make()]
-    own = [c for doc in docs.values() for c in projects.claims_of(doc)]
-    return [c for c in others if c.id in wanted] + own
+def pytest_configure(config):
+    explicit = any(a == "--dist" or a.startswith("--dist=") for a in config.invocation_params.args)
+    if getattr(config.option, "dist", "no") == "load" and not explicit:
+        config.option.dist = "loadscope"
 
 
 @pytest.fixture(scope="session")
-def lecture():
-    """(documents, {claim id: Result}, {latex/... path: text}) as the build renders them."""
+def bundled_build(tmp_path_factory):
+    """(Build of the bundled lecture set, its cache folder). The first worker to get here builds it cold
+    on all cores into a cache folder shared by the session's workers; the others wait for the lock and
+    read the same results from that cache."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    cache = shared / "bundled-cache"
+    with open(shared / "bundled-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = pipeline.build(BUNDLED, load_catalog(), pipeline.Settings(jobs=default_jobs(), cache=Cache(cache)))
+    return result, cache
+
+
+@pytest.fixture(scope="session")
+def lecture(bundled_build):
+    """(documents, {claim id: Result}, {latex/... path: text}) as the build renders them; the results
+    are the build's (every claim, the documents' own included)."""
     catalog = load_catalog()
     docs = {name: projects.load(BUNDLED, name, catalog) for name in BUNDLED.files()}
-    results = {c.id: run_claim(c) for c in _referenced_claims(catalog, docs)}
+    results = {r.claim.id: r for r in bundled_build[0].results}
     files = {}
     for name, doc in docs.items():
         tex, data = render_document(name, doc, results, "provenance")

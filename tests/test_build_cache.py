@@ -220,3 +220,23 @@ def test_cli_build_with_a_raising_group_reports_it_and_writes_nothing(small, tmp
     assert main(["build", "--no-cache", "--quiet", "--project", str(project.root), "--out", str(out)]) == 1
     assert "broken.claims.make (failed)" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_result_is_the_same_whether_it_ran_here_or_in_a_worker(small, monkeypatch):
+    """SymPy rebuilds expressions when unpickled (2*(y - t) comes back as 2*y - 2*t): a result computed in
+    this process must be what a worker or the cache would hand back, or 1 and N workers would differ."""
+    project, _ = small
+    stand_ins = pipeline._all_groups
+    y, t = sp.symbols("y t")
+    unevaluated = sp.Mul(2, y - t, evaluate=False)
+    assert str(pickle.loads(pickle.dumps(unevaluated))) != str(unevaluated)      # the hazard is real
+
+    def forms():
+        return [Claim("forms.mse_gradient", "d/dy (y - t)^2 = 2 (y - t)", "exact",
+                      lambda: {"holds": sp.expand(sp.diff((y - t) ** 2, y) - unevaluated) == 0, "form": unevaluated})]
+
+    monkeypatch.setattr(pipeline, "_all_groups", lambda catalog: stand_ins(catalog) + [Group("forms.claims", forms)])
+    catalog = load_catalog()
+    one, two = (_build(project, catalog, Cache(None), jobs) for jobs in (1, 2))
+    assert one.files == two.files
+    assert [r.record() for r in one.results] == [r.record() for r in two.results]

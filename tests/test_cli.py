@@ -38,13 +38,18 @@ def test_list_names_every_kind(capsys):
         assert kind in out
 
 
-def test_build_writes_report_and_check_detects_staleness(tmp_path, capsys):
+def test_build_writes_report_and_check_detects_staleness(tmp_path, capsys, monkeypatch, bundled_build):
+    """The whole bundled build through the CLI, on the session's cache (warm: `bundled_build` ran every
+    claim once; the cache's own correctness is tests/test_build_cache.py's)."""
+    monkeypatch.setenv("SYMDERIV_CACHE_DIR", str(bundled_build[1]))
     out = tmp_path / "gen"
     assert main(["build", "--out", str(out)]) == 0
     report = json.loads((out / "report" / "verification.json").read_text())
     records = report["claims"]
     assert records and all(r["status"] in STATUSES for r in records)
     assert all(r["passed"] for r in records)
+    assert len(records) == len(bundled_build[0].results)
+    assert {p: (out / p).read_text() for p in bundled_build[0].files} == bundled_build[0].files
     assert main(["build", "--out", str(out), "--check"]) == 0
     (out / "report" / "verification.json").write_text("{}")
     assert main(["build", "--out", str(out), "--check"]) == 1

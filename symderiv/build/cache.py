@@ -124,6 +124,14 @@ class Cache:
         if read not in index:
             self._store(self._index(k), index | {read})
 
+    def timings(self) -> dict:
+        """{task name: CPU seconds} of the tasks' last runs with this cache (to start the longest first)."""
+        return (self._load(self.folder / "timings.pickle") if self.folder is not None else None) or {}
+
+    def put_timings(self, seconds: dict) -> None:
+        if self.folder is not None and seconds:
+            self._store(self.folder / "timings.pickle", {**self.timings(), **seconds})
+
     def _index(self, k):
         return None if self.folder is None else self.folder / k[:2] / f"{k}.index"
 

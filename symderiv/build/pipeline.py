@@ -13,6 +13,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import sympy
 
@@ -53,22 +54,38 @@ class Build:
     files: dict         # {relative path: stamped text}
 
 
-def _cached(tasks, catalog, settings, label, names) -> list:
-    """[fn(recording catalog)] for tasks [(static key, reads, fn)], served from the cache where current."""
-    values = [settings.cache.get(k, catalog) for k, _, _ in tasks]
+@dataclass(frozen=True)
+class Task:
+    """One cached unit of work: `fn(recording catalog)`, stored under the static `key`, tied to the
+    entries it read and `reads`. `estimate`: its expected CPU seconds before a run was timed."""
+    key: str
+    reads: tuple
+    fn: Callable
+    name: str
+    estimate: float = 0.1
+
+
+def _cached(tasks, catalog, settings, label) -> list:
+    """[task.fn(recording catalog)] for `tasks`, served from the cache where current; the rest run
+    on `settings.jobs` cores, the longest first (as last timed with this cache, else estimated)."""
+    values = [settings.cache.get(t.key, catalog) for t in tasks]
     todo = [i for i, v in enumerate(values) if v is None]
+    timed = settings.cache.timings()
+    longest = sorted(range(len(todo)), key=lambda j: -timed.get(tasks[todo[j]].name, tasks[todo[j]].estimate))
 
     def runner(i):
-        k, reads, fn, name = *tasks[i][:3], names[i]
         rc, start = RecordingCatalog(catalog.entries), time.process_time()
-        value = fn(rc)
-        return value, rc.read | set(reads), (time.process_time() - start, name)
+        value = tasks[i].fn(rc)
+        return value, rc.read | set(tasks[i].reads), time.process_time() - start
 
     bar = settings.progress.bar(label, len(todo), len(tasks) - len(todo))
-    fresh = run_tasks([lambda i=i: runner(i) for i in todo], settings.jobs, done=lambda j: bar.step(names[todo[j]]))
-    bar.close(sorted((f[2] for f in fresh), reverse=True)[:3])
+    fresh = run_tasks([lambda i=i: runner(i) for i in todo], settings.jobs, done=lambda j: bar.step(tasks[todo[j]].name),
+                      order=longest)
+    seconds = {tasks[i].name: f[2] for i, f in zip(todo, fresh)}
+    bar.close(sorted(((sec, name) for name, sec in seconds.items()), reverse=True)[:3])
+    settings.cache.put_timings(seconds)
     for i, (value, read, _) in zip(todo, fresh):
-        settings.cache.put(tasks[i][0], catalog, read, value)
+        settings.cache.put(tasks[i].key, catalog, read, value)
         values[i] = value
     return values
 
@@ -88,19 +105,42 @@ def _all_groups(catalog) -> list:
 def derive_all(catalog, settings: Settings) -> None:
     """Every entry's derivatives, computed once in parallel and handed to this process, so the
     claim, document and kernel tasks forked after it do not each derive them again."""
-    names = [e.name for e in catalog if e.kind != "initializer"]
-    tasks = [(key("derivatives", n), (n,), lambda rc, n=n: derivatives(rc.get(n))) for n in names]
-    for known in _cached(tasks, catalog, settings, "derivatives", names):
+    tasks = [Task(key("derivatives", e.name), (e.name,), lambda rc, n=e.name: derivatives(rc.get(n)),
+                  f"derivatives:{e.name}")
+             for e in catalog if e.kind != "initializer"]
+    for known in _cached(tasks, catalog, settings, "derivatives"):
         remember(known)
+
+
+def _claim_tasks(catalog) -> list:
+    """One task per claim group; a provider's group (many claims) is expected to take longer than an entry's."""
+    return [Task(key("claims", g.name), g.reads, _group_task(g.name), g.name, 0.1 if g.name.startswith("entry:") else 1.0)
+            for g in _all_groups(catalog)]
+
+
+def _kernel_tasks(catalog) -> list:
+    return [Task(key("kernel", e.name), (e.name,), lambda rc, n=e.name: kernel_model(rc.get(n)), f"kernel:{e.name}", 0.05)
+            for e in catalog if e.kind in MODULES]
+
+
+def _claim_results(groups) -> list:
+    results = [r for group in groups for r in group]
+    registry.check_unique([r.claim for r in results])
+    return results
 
 
 def run_claims(catalog, settings: Settings) -> list:
     """Plain results of every claim of the verify and emit layers, in order."""
-    groups = [(g.name, g.reads) for g in _all_groups(catalog)]
-    tasks = [(key("claims", n), reads, _group_task(n)) for n, reads in groups]
-    results = [r for group in _cached(tasks, catalog, settings, "claims", [n for n, _ in groups]) for r in group]
-    registry.check_unique([r.claim for r in results])
-    return results
+    return _claim_results(_cached(_claim_tasks(catalog), catalog, settings, "claims"))
+
+
+def claims_and_kernels(catalog, settings: Settings) -> tuple:
+    """(`run_claims`, {name: kernel model} of every entry with a NumPy kernel), run as one set of
+    tasks: the short kernel tasks fill the cores while the last long claim groups run."""
+    claims, kernels = _claim_tasks(catalog), _kernel_tasks(catalog)
+    values = _cached(claims + kernels, catalog, settings, "claims and kernels")
+    names = [e.name for e in catalog if e.kind in MODULES]
+    return _claim_results(values[:len(claims)]), dict(zip(names, values[len(claims):]))
 
 
 def _document_task(project, name, results_by_id):
@@ -113,23 +153,20 @@ def _document_task(project, name, results_by_id):
 
 
 def build_documents(project, catalog, results, settings: Settings):
-    """(plain results of the documents' claims, {latex path: text}) for every document of `project`."""
+    """(plain results of the documents' claims, {latex path: text}) for every document of `project`
+    (a longer source is expected to take longer)."""
     digest = _digest(results)
     by_id = {r.claim.id: r for r in results}
-    tasks = [(key("document", name, path.read_bytes(), digest), (), _document_task(project, name, by_id))
-             for name, path in project.files().items()]
+    tasks = []
+    for name, path in project.files().items():
+        source = path.read_bytes()
+        tasks.append(Task(key("document", name, source, digest), (), _document_task(project, name, by_id),
+                          f"document:{name}", len(source) / 10_000))
     out, files = [], {}
-    for own, f in _cached(tasks, catalog, settings, "documents", list(project.files())):
+    for own, f in _cached(tasks, catalog, settings, "documents"):
         out += own
         files.update(f)
     return out, files
-
-
-def kernel_models(catalog, settings: Settings) -> dict:
-    """{name: kernel model} of every entry that has a NumPy kernel."""
-    names = [e.name for e in catalog if e.kind in MODULES]
-    tasks = [(key("kernel", n), (n,), lambda rc, n=n: kernel_model(rc.get(n))) for n in names]
-    return dict(zip(names, _cached(tasks, catalog, settings, "kernels", names)))
 
 
 def report_files(results, prov: str) -> dict:
@@ -158,10 +195,11 @@ def render(parts) -> dict:
 def _emitted(catalog, results, models, settings) -> list:
     """The parts of the emitters that read the whole catalog or every result (cached like any task)."""
     prov, digest = provenance(), _digest(results)
-    tasks = [(key("emit", "networks"), (), lambda rc: networks_file(rc, prov)),
-             (key("emit", "errata", digest), (), lambda rc: errata_files(rc, results, prov)),
-             (key("emit", "numpy", repr(sorted(models.items()))), (), lambda rc: numpy_files(rc, prov, models))]
-    parts = _cached(tasks, catalog, settings, "emitters", ["networks", "errata", "numpy"])
+    tasks = [Task(key("emit", "networks"), (), lambda rc: networks_file(rc, prov), "emit:networks"),
+             Task(key("emit", "errata", digest), (), lambda rc: errata_files(rc, results, prov), "emit:errata"),
+             Task(key("emit", "numpy", repr(sorted(models.items()))), (), lambda rc: numpy_files(rc, prov, models),
+                  "emit:numpy")]
+    parts = _cached(tasks, catalog, settings, "emitters")
     return [report_files(results, prov), *parts]
 
 
@@ -172,9 +210,8 @@ def _digest(results) -> str:
 def build(project, catalog, settings: Settings) -> Build:
     """Run every claim (the documents' too) and render every file."""
     derive_all(catalog, settings)
-    results = run_claims(catalog, settings)
+    results, models = claims_and_kernels(catalog, settings)
     doc_results, documents = build_documents(project, catalog, results, settings)
-    models = kernel_models(catalog, settings)
     all_results = tuple(results + doc_results)
     registry.check_unique([r.claim for r in all_results])
     return Build(all_results, render([*_emitted(catalog, all_results, models, settings), documents]))

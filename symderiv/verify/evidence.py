@@ -163,9 +163,31 @@ def check_identity(lhs, rhs, var, points=None, tol=TOL, simplify=True):
 
 
 def _symbolic(expr, attempt: bool):
-    """simplify(expr) when `attempt` (the numbers agree, so a proof is worth trying), else a note:
-    a numeric difference already refutes, and simplify on a non-identity can take minutes."""
-    return sp.simplify(expr) if attempt else "not simplified (numeric evidence decides)"
+    """0 when `exactly_zero` proves it, else simplify(expr), when `attempt` (the numbers agree, so a
+    proof is worth trying); else a note: a numeric difference already refutes, and simplify on a
+    non-identity can take minutes."""
+    if not attempt:
+        return "not simplified (numeric evidence decides)"
+    return sp.S.Zero if exactly_zero(expr) else sp.simplify(expr)
+
+
+_HYPERBOLIC = (sp.tanh, sp.sinh, sp.cosh, sp.sech, sp.csch, sp.coth)
+
+
+def exactly_zero(expr) -> bool:
+    """True when exact rewriting shows expr == 0, cheaper than `simplify` (False: not shown):
+    every branch of a Piecewise zero; else hyperbolic functions written in exp, then
+    expand(e) == 0 or cancel(together(expand(e))) == 0 (a rational function of the exponentials)."""
+    expr = sp.sympify(expr)
+    if expr.has(sp.Piecewise):
+        expr = sp.piecewise_fold(expr)
+        if isinstance(expr, sp.Piecewise):
+            return all(exactly_zero(e) for e, _ in expr.args)
+        if expr.has(sp.Piecewise):
+            return False
+    e = expr.rewrite(sp.exp) if expr.has(*_HYPERBOLIC) else expr
+    e = sp.expand(e)
+    return e == 0 or sp.cancel(sp.together(e)) == 0
 
 
 def compare(claimed_fn, reference_fn, points, tol=ARRAY_TOL):
