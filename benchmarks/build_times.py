@@ -4,7 +4,9 @@
     python benchmarks/build_times.py --suite    # also the test suite (python -m pytest -q -n auto)
 
 The bundled lecture set is copied to a temporary project and built with a fresh cache there
-(SYMDERIV_CACHE_DIR), so the repository and its cache are not touched.
+(SYMDERIV_CACHE_DIR), so the repository and its cache are not touched. Beside each wall time, the
+CPU seconds the command and its worker processes used (user + system): on a machine other jobs
+share, wall times grow with their load; CPU seconds much less.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ TARGETS = {"cold build": 20.0, "warm build, nothing changed": 3.0, "warm build, 
            "warm check": 3.0, "test suite": 60.0}
 
 
-def _timed(cmd, env, cwd) -> float:
-    start = time.monotonic()
+def _timed(cmd, env, cwd) -> tuple:
+    """(wall seconds, CPU seconds of the command and its children)."""
+    start, before = time.monotonic(), os.times()
     proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
-    return time.monotonic() - start
+    after = os.times()
+    return time.monotonic() - start, (after.children_user - before.children_user) + (after.children_system - before.children_system)
 
 
 def measure(suite: bool) -> dict:
@@ -53,9 +57,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", action="store_true", help="also time the test suite")
     times = measure(parser.parse_args().suite)
-    print(f"{'what':34s} {'seconds':>8s} {'target':>7s} {'ratio':>6s}")
-    for what, sec in times.items():
-        print(f"{what:34s} {sec:8.1f} {TARGETS[what]:7.0f} {sec / TARGETS[what]:6.2f}")
+    print(f"{'what':34s} {'seconds':>8s} {'target':>7s} {'ratio':>6s} {'CPU s':>7s}")
+    for what, (sec, cpu) in times.items():
+        print(f"{what:34s} {sec:8.1f} {TARGETS[what]:7.0f} {sec / TARGETS[what]:6.2f} {cpu:7.1f}")
+    print(f"load average at the end: {' '.join(f'{v:.2f}' for v in os.getloadavg())} ({os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

@@ -240,3 +240,24 @@ def test_a_result_is_the_same_whether_it_ran_here_or_in_a_worker(small, monkeypa
     one, two = (_build(project, catalog, Cache(None), jobs) for jobs in (1, 2))
     assert one.files == two.files
     assert [r.record() for r in one.results] == [r.record() for r in two.results]
+
+
+def test_tasks_start_in_the_given_order_and_results_come_back_in_task_order(tmp_path):
+    from symderiv.build.workers import run_tasks
+
+    log = tmp_path / "starts.log"
+
+    def task(i):
+        def run():
+            _log(log, str(i))
+            return i * i
+        return run
+
+    tasks = [task(i) for i in range(4)]
+    assert run_tasks(tasks, 1, order=[3, 2, 1, 0]) == [0, 1, 4, 9]          # one at a time: their own order
+    assert log.read_text().split() == ["0", "1", "2", "3"]
+    log.write_text("")
+    assert run_tasks(tasks, 2, order=[3, 2, 1, 0]) == [0, 1, 4, 9]
+    assert log.read_text().split()[:2] in (["3", "2"], ["2", "3"])           # the first two started are 3 and 2
+    with pytest.raises(ValueError):
+        run_tasks(tasks, 2, order=[0, 1, 2])
