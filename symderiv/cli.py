@@ -14,6 +14,11 @@ from pathlib import Path
 
 from symderiv.errors import SymderivError
 
+# One BLAS thread per process (set before NumPy loads OpenBLAS): the build runs a worker process per
+# core, and BLAS threads on top of them only spin (the figures' small products took twice the CPU).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line with exit code 2."""
