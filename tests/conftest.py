@@ -8,13 +8,14 @@ given), so a module's fixtures (compiled notes, decks) are made once, not once p
 
 import fcntl
 import os
+import subprocess
+import sys
 
 import pytest
 
 from symderiv.build import pipeline
 from symderiv.build import project as projects
 from symderiv.build.cache import Cache
-from symderiv.build.workers import default_jobs
 from symderiv.catalog import load_catalog
 from symderiv.emit.latex_doc import render_document
 
@@ -29,15 +30,22 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def bundled_build(tmp_path_factory):
-    """(Build of the bundled lecture set, its cache folder). The first worker to get here builds it cold
-    on all cores into a cache folder shared by the session's workers; the others wait for the lock and
-    read the same results from that cache."""
+    """(Build of the bundled lecture set, its cache folder). The first worker to get here runs
+    `symderiv build` on all cores in a fresh process (forking here, where torch or jax may have
+    started threads, could deadlock) into a cache folder shared by the session's workers; the Build
+    is then read back from that cache in this process (one task at a time, nothing forked), as the
+    other workers do once the lock is theirs."""
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     cache = shared / "bundled-cache"
     with open(shared / "bundled-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        result = pipeline.build(BUNDLED, load_catalog(), pipeline.Settings(jobs=default_jobs(), cache=Cache(cache)))
+        if not cache.is_dir():
+            proc = subprocess.run([sys.executable, "-m", "symderiv", "build", "--quiet", "--out", str(shared / "gen")],
+                                  cwd=shared, env=dict(os.environ, SYMDERIV_CACHE_DIR=str(cache)),
+                                  capture_output=True, text=True)
+            assert proc.returncode == 0, proc.stderr[-3000:]
+        result = pipeline.build(BUNDLED, load_catalog(), pipeline.Settings(jobs=1, cache=Cache(cache)))
     return result, cache
 
 
