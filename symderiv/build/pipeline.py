@@ -4,6 +4,8 @@ Three kinds of task, each cached by content (`symderiv.build.cache`) and run on 
 (`symderiv.build.workers`): claim groups (verify's and emit's), documents (load the project's file,
 run its claims, render its LaTeX), kernel models (one per catalog entry). Every task reads the
 catalog through a `RecordingCatalog`, so its cached result is tied to exactly the entries it read.
+Stages: every entry's derivatives; claim groups and kernel models together; documents (they print
+the claims' results); the whole-catalog emitters. Within a stage the longest tasks start first.
 The output is the same with and without cache, with 1 or N workers.
 """
 
