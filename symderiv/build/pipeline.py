@@ -11,6 +11,7 @@ The output is the same with and without cache, with 1 or N workers.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -105,12 +106,14 @@ def _all_groups(catalog) -> list:
 
 
 def derive_all(catalog, settings: Settings) -> None:
-    """Every entry's derivatives, computed once in parallel and handed to this process, so the
-    claim, document and kernel tasks forked after it do not each derive them again."""
+    """Every entry's derivatives, computed once, in this process, before the claim, kernel and
+    document tasks are forked: they inherit the derivatives and SymPy's cache of the work behind
+    them (in parallel workers the derivatives took more CPU and wall time, and the later tasks
+    more CPU: each worker redid the cached work)."""
     tasks = [Task(key("derivatives", e.name), (e.name,), lambda rc, n=e.name: derivatives(rc.get(n)),
                   f"derivatives:{e.name}")
              for e in catalog if e.kind != "initializer"]
-    for known in _cached(tasks, catalog, settings, "derivatives"):
+    for known in _cached(tasks, catalog, dataclasses.replace(settings, jobs=1), "derivatives"):
         remember(known)
 
 
