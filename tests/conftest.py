@@ -1,6 +1,6 @@
 """Shared fixtures: the bundled lecture set built once per test session (`bundled_build`, shared by the
-pytest-xdist workers through a locked cache folder) and rendered (notes, decks, figure data; the
-errata, which need every seed claim, are rendered and compiled in test_seeds).
+pytest-xdist workers through a locked cache folder) and rendered once per worker (`lecture`: notes,
+decks, figure data; the errata, which need every seed claim, are rendered and compiled in test_seeds).
 
 Under pytest-xdist (`-n`) whole modules go to one worker (`--dist loadscope`, unless `--dist` was
 given), so a module's fixtures (compiled notes, decks) are made once, not once per worker.
@@ -18,6 +18,8 @@ from symderiv.build import project as projects
 from symderiv.build.cache import Cache
 from symderiv.catalog import load_catalog
 from symderiv.emit.latex_doc import render_document
+from symderiv.lecture import blocks
+from symderiv.verify.claims import run_claim
 
 BUNDLED = projects.Project(projects.bundled_folder(), bundled=True)
 
@@ -49,13 +51,24 @@ def bundled_build(tmp_path_factory):
     return result, cache
 
 
+def _referenced_claims(catalog, docs):
+    """The claims the documents print: their own and those they refer to."""
+    from symderiv.emit.network_claims import groups
+    from symderiv.verify.registry import all_claims
+
+    wanted = {i.id for doc in docs.values() for s in doc.sections for i in s.items if isinstance(i, blocks.ClaimRef)}
+    others = all_claims(catalog) + [c for _, make in groups(catalog) for c in make()]
+    own = [c for doc in docs.values() for c in projects.claims_of(doc)]
+    return [c for c in others if c.id in wanted] + own
+
+
 @pytest.fixture(scope="session")
-def lecture(bundled_build):
-    """(documents, {claim id: Result}, {latex/... path: text}) as the build renders them; the results
-    are the build's (every claim, the documents' own included)."""
+def lecture():
+    """(documents, {claim id: Result}, {latex/... path: text}) as the build renders them. Made in each
+    worker that needs it (cheaper than waiting for `bundled_build`'s lock: a waiting worker idles)."""
     catalog = load_catalog()
     docs = {name: projects.load(BUNDLED, name, catalog) for name in BUNDLED.files()}
-    results = {r.claim.id: r for r in bundled_build[0].results}
+    results = {c.id: run_claim(c) for c in _referenced_claims(catalog, docs)}
     files = {}
     for name, doc in docs.items():
         tex, data = render_document(name, doc, results, "provenance")
