@@ -218,7 +218,7 @@ def _conventions(catalog):
 
 
 def _exercises(catalog):
-    z, alpha = sym("z"), sym("alpha")
+    z, alpha = sym("z"), sym("alpha", real=True)     # real, as the catalog's parameters print
     sig = catalog.get("sigmoid").expr.subs(catalog.get("sigmoid").var, z)
     ds = sp.diff(sig, z)
     crit = sp.solve(sp.diff(ds, z), z)
@@ -229,7 +229,8 @@ def _exercises(catalog):
     leaky = guide.display(catalog.get("leaky_relu"), catalog.get("leaky_relu").expr)
     x = catalog.get("leaky_relu").var
     relu = catalog.get("relu").expr
-    decomposition = sp.simplify(sp.piecewise_fold((1 + alpha) * relu - alpha * sp.Abs(x) - leaky).rewrite(sp.Piecewise))
+    gap = (1 + alpha) * relu - alpha * sp.Abs(x) - leaky
+    pieces = [sp.simplify(gap.subs(x, s)) for s in (sp.Symbol("x", positive=True), sp.Symbol("x", negative=True))]
     return (
         X(("Where is the sigmoid's derivative largest, and what is its value there?"),
           (P("SymPy solves ", sp.Eq(sp.Derivative(sp.Function("sigmoid")(z), (z, 2)), 0, evaluate=False), " and finds ",
@@ -243,7 +244,8 @@ def _exercises(catalog):
              "The two agree only for ", sp.Eq(alpha, 1, evaluate=False), " (SymPy: ",
              sp.solve(sp.Eq(left, 1), a_elu)[0], "), the default."),)),
         X(("Show that Leaky ReLU is ", (1 + alpha) * sp.Function("relu")(x) - alpha * sp.Abs(x), "."),
-          (P("Piece by piece the difference of the two sides simplifies to ", decomposition, "."),)),
+          (P("Piece by piece: for ", x > 0, " the difference of the two sides simplifies to ", pieces[0], ", for ",
+             x < 0, " to ", pieces[1], ", and at ", sp.Eq(x, 0, evaluate=False), " both sides are 0."),)),
     )
 
 
