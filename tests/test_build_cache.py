@@ -9,6 +9,7 @@ the only log they share); the project's document is the real `symderiv init` exa
 import dataclasses
 import json
 import pickle
+import time
 
 import pytest
 import sympy as sp
@@ -250,6 +251,7 @@ def test_tasks_start_in_the_given_order_and_results_come_back_in_task_order(tmp_
     def task(i):
         def run():
             _log(log, str(i))
+            time.sleep(0.3)        # long enough that neither worker takes a third task before both started one
             return i * i
         return run
 
