@@ -1,6 +1,8 @@
 """Shared fixtures: the bundled lecture set built once per test session (`bundled_build`, shared by the
-pytest-xdist workers through a locked cache folder) and rendered once per worker (`lecture`: notes,
-decks, figure data; the errata, which need every seed claim, are rendered and compiled in test_seeds).
+pytest-xdist workers through a locked cache folder), its claims' results (`claim_results`: every claim
+of verify, emit and the documents, run once per session by that build on all cores, rather than once
+per test file that checks them) and the documents rendered once per worker (`lecture`: notes, decks,
+figure data; the errata, which need every seed claim, are rendered and compiled in test_seeds).
 
 Under pytest-xdist (`-n`) whole modules go to one worker (`--dist loadscope`, unless `--dist` was
 given), so a module's fixtures (compiled notes, decks) are made once, not once per worker.
@@ -19,7 +21,6 @@ from symderiv.build.cache import Cache
 from symderiv.catalog import load_catalog
 from symderiv.emit.latex_doc import render_document
 from symderiv.lecture import blocks
-from symderiv.verify.claims import run_claim
 
 BUNDLED = projects.Project(projects.bundled_folder(), bundled=True)
 
@@ -63,12 +64,32 @@ def _referenced_claims(catalog, docs):
 
 
 @pytest.fixture(scope="session")
-def lecture():
-    """(documents, {claim id: Result}, {latex/... path: text}) as the build renders them. Made in each
-    worker that needs it (cheaper than waiting for `bundled_build`'s lock: a waiting worker idles)."""
+def claim_results(bundled_build):
+    """{claim id: Result} for every claim the bundled build ran: verify's, emit's network claims and
+    the documents' own, each run once (`run_claim`, in the build's worker processes, fresh cache)."""
+    return {r.claim.id: r for r in bundled_build[0].results}
+
+
+def _result_of(claim_results, claim):
+    """The session's Result for `claim`, checked to be that claim's (same method, source, expectation)."""
+    r = claim_results[claim.id]
+    assert (r.claim.method, r.claim.expected, r.claim.source) == (claim.method, claim.expected, claim.source), claim.id
+    return r
+
+
+@pytest.fixture(scope="session")
+def result_of(claim_results):
+    """`result_of(claim)`: the Result of `claim` in `claim_results`."""
+    return lambda claim: _result_of(claim_results, claim)
+
+
+@pytest.fixture(scope="session")
+def lecture(claim_results):
+    """(documents, {claim id: Result}, {latex/... path: text}) as the build renders them: the documents
+    loaded and rendered in each worker that needs them, the results those of `claim_results`."""
     catalog = load_catalog()
     docs = {name: projects.load(BUNDLED, name, catalog) for name in BUNDLED.files()}
-    results = {c.id: run_claim(c) for c in _referenced_claims(catalog, docs)}
+    results = {c.id: _result_of(claim_results, c) for c in _referenced_claims(catalog, docs)}
     files = {}
     for name, doc in docs.items():
         tex, data = render_document(name, doc, results, "provenance")

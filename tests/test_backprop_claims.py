@@ -5,7 +5,6 @@ import pytest
 from symderiv.catalog import load_catalog
 from symderiv.emit.network_claims import groups
 from symderiv.verify.backprop_claims import backprop_claims
-from symderiv.verify.claims import run_claim
 from symderiv.verify.seeds import seed000
 
 CLAIMS = (seed000.claims(load_catalog()) + backprop_claims(load_catalog())
@@ -13,8 +12,8 @@ CLAIMS = (seed000.claims(load_catalog()) + backprop_claims(load_catalog())
 
 
 @pytest.mark.parametrize("claim", CLAIMS, ids=[c.id for c in CLAIMS])
-def test_claim_as_expected(claim):
-    result = run_claim(claim)
+def test_claim_as_expected(claim, result_of):
+    result = result_of(claim)
     assert result.passed, (result.status, result.evidence)
     if claim.id.startswith("seed"):
         assert claim.source and claim.quote

@@ -10,8 +10,8 @@ CLAIMS = all_claims(load_catalog())
 
 
 @pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.id)
-def test_claim_is_as_expected(claim):
-    result = run_claim(claim)
+def test_claim_is_as_expected(claim, result_of):
+    result = result_of(claim)
     assert result.passed, (result.status, result.evidence)
 
 

@@ -43,10 +43,10 @@ def test_teaching_shape(docs):
     assert len(graphs) >= 1
 
 
-def test_document_claims_pass(docs):
+def test_document_claims_pass(docs, result_of):
     for name, doc in docs.items():
         for c in projects.claims_of(doc):
-            r = run_claim(c)
+            r = result_of(c)
             assert r.passed, (c.id, r.evidence)
 
 

@@ -12,7 +12,6 @@ from symderiv.build import project as projects
 from symderiv.catalog import load_catalog
 from symderiv.lecture import blocks, figures
 from symderiv.lecture.notation import violations
-from symderiv.verify.claims import run_claim
 
 CAT = load_catalog()
 PROJECT = projects.find_project(str(Path(__file__).resolve().parents[1]))
@@ -69,8 +68,8 @@ def test_every_plot_has_both_axis_labels_and_legends(docs, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_every_claim_is_as_expected(docs, name):
-    results = [run_claim(c) for c in projects.claims_of(docs[name])]
+def test_every_claim_is_as_expected(docs, name, result_of):
+    results = [result_of(c) for c in projects.claims_of(docs[name])]
     assert results and all(r.passed for r in results), [(r.claim.id, r.status, r.evidence) for r in results
                                                         if not r.passed]
 

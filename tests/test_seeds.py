@@ -6,7 +6,6 @@ import math
 import os
 import random
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import mpmath
@@ -33,30 +32,31 @@ QUOTE_PENDING = {"backprop.leaky_growth_second_order", "backpropagation.chain3.r
                  "backpropagation.softmax_ce.gradient_3", "relu_leaky_l1.activity.enters_x2bar_only"}
 
 
-@lru_cache(maxsize=None)
-def seed_results():
-    catalog = load_catalog()
-    return tuple(run_claim(c) for c in all_claims(catalog) if c.source)
+@pytest.fixture(scope="module")
+def seed_results(result_of):
+    """The Results of every seed claim, in claim order (run once per session: `claim_results`)."""
+    return tuple(result_of(c) for c in all_claims(load_catalog()) if c.source)
 
 
-def by_id():
-    return {r.claim.id: r for r in seed_results()}
+@pytest.fixture(scope="module")
+def by_id(seed_results):
+    return {r.claim.id: r for r in seed_results}
 
 
 @pytest.mark.parametrize("file", sorted(SEEDS.values()))
-def test_at_least_ten_claims_per_seed(file):
-    assert sum(r.claim.source == file for r in seed_results()) >= 10
+def test_at_least_ten_claims_per_seed(file, seed_results):
+    assert sum(r.claim.source == file for r in seed_results) >= 10
 
 
-def test_every_seed_claim_passes_with_evidence():
-    bad = [(r.claim.id, r.status, r.evidence) for r in seed_results() if not r.passed]
+def test_every_seed_claim_passes_with_evidence(seed_results):
+    bad = [(r.claim.id, r.status, r.evidence) for r in seed_results if not r.passed]
     assert not bad
-    for r in seed_results():
+    for r in seed_results:
         assert r.evidence, r.claim.id
 
 
-def test_refuted_claims_carry_counterexample_and_correction():
-    refuted = [r for r in seed_results() if r.status == "refuted"]
+def test_refuted_claims_carry_counterexample_and_correction(seed_results):
+    refuted = [r for r in seed_results if r.status == "refuted"]
     assert len(refuted) >= 10
     for r in refuted:
         assert not r.claim.expected, r.claim.id
@@ -89,17 +89,17 @@ def test_quotes_are_verbatim():
     assert not bad, bad
 
 
-def test_qualified_claims_state_their_reading():
-    for r in seed_results():
+def test_qualified_claims_state_their_reading(seed_results):
+    for r in seed_results:
         if r.status in ("conditional", "ambiguous"):
             assert r.claim.reading and "{{" not in r.claim.reading, r.claim.id
 
 
-def test_the_seed_errors_are_the_listed_ones():
+def test_the_seed_errors_are_the_listed_ones(seed_results):
     """Errors only where a careful reader finds one; swish and scale invariance are not errors."""
-    wrong = {r.claim.id for r in seed_results() if not r.claim.expected}
+    wrong = {r.claim.id for r in seed_results if not r.claim.expected}
     assert "seed004.swish.derivative_x_is_z" not in wrong and "seed004.relu.scale_invariance" not in wrong
-    qualified = {r.claim.id for r in seed_results() if r.status in ("conditional", "ambiguous")}
+    qualified = {r.claim.id for r in seed_results if r.status in ("conditional", "ambiguous")}
     assert {"seed004.swish.derivative_x_is_z", "seed004.relu.scale_invariance", "seed002.l1.update_sign",
             "seed002.relu.derivative_is_one", "seed000.leaky_change_AB", "seed000.leaky_change_D"} <= qualified
 
@@ -112,9 +112,9 @@ def test_refuted_without_counterexample_is_a_failure():
 
 # ----- independent references -----
 
-def test_product_of_50_uniforms_tail_against_poisson_sum():
+def test_product_of_50_uniforms_tail_against_poisson_sum(by_id):
     """P(Gamma(50, 1) < t) = 1 - sum_{k<50} e^-t t^k / k!, summed exactly at 40 digits."""
-    r = by_id()["seed003.product50.never_above_1e-18"]
+    r = by_id["seed003.product50.never_above_1e-18"]
     with mpmath.workdps(40):
         t = 18 * mpmath.log(10)
         tail = 1 - sum(mpmath.exp(-t) * t**k / mpmath.factorial(k) for k in range(50))
@@ -132,8 +132,8 @@ def _fd(f, x, h=1e-6):
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-def test_softsign_sigmoid_leaky_counterexamples_against_finite_differences():
-    ev = by_id()
+def test_softsign_sigmoid_leaky_counterexamples_against_finite_differences(by_id):
+    ev = by_id
     softsign = lambda v: v / (1 + abs(v))
     sigmoid = lambda v: 1 / (1 + math.exp(-v))
     leaky = lambda v: v if v >= 0 else 0.01 * v
@@ -143,15 +143,15 @@ def test_softsign_sigmoid_leaky_counterexamples_against_finite_differences():
     assert ev["seed004.softsign.derivative"].evidence["seed"] == pytest.approx(-0.25)
 
 
-def test_swish_reading_against_finite_differences():
+def test_swish_reading_against_finite_differences(by_id):
     swish = lambda v: v / (1 + math.exp(-v))
     seed_formula = lambda v: swish(v) + (1 - swish(v)) / (1 + math.exp(-v))
     for v in (-3.0, -0.4, 0.0, 1.7, 6.0):
         assert abs(_fd(swish, v) - seed_formula(v)) < 1e-8
-    assert by_id()["seed004.swish.derivative_x_is_z"].status == "ambiguous"
+    assert by_id["seed004.swish.derivative_x_is_z"].status == "ambiguous"
 
 
-def test_rrelu_and_dropout_expectations_by_simulation():
+def test_rrelu_and_dropout_expectations_by_simulation(by_id):
     rng = np.random.default_rng(99)
     slopes = rng.uniform(1 / 8, 1 / 3, 100_000)
     x = -1.3
@@ -159,33 +159,32 @@ def test_rrelu_and_dropout_expectations_by_simulation():
     p, keep = 0.3, rng.random(100_000) >= 0.3
     train = keep * 2.0                          # the slide's rule: drop with probability p, no scaling
     assert abs(train.mean() - (1 - p) * 2.0) < 5 * train.std() / np.sqrt(train.size)
-    assert by_id()["seed002.dropout.inference_scaling"].status == "verified"
+    assert by_id["seed002.dropout.inference_scaling"].status == "verified"
 
 
-def test_tanh_variance_against_simulation():
+def test_tanh_variance_against_simulation(by_id):
     z = np.random.default_rng(5).standard_normal(200_000)
     v = np.tanh(z)
-    assert abs(v.var() - by_id()["seed002.init.tanh_variance_equal"].evidence["var_tanh_z"]) < 0.01
+    assert abs(v.var() - by_id["seed002.init.tanh_variance_equal"].evidence["var_tanh_z"]) < 0.01
 
 
 # ----- the errata -----
 
-def errata_text():
-    results = seed_results()
+def errata_text(results):
     return errata_files(load_catalog(), results, provenance())[PATH], results
 
 
-def test_errata_lists_every_refuted_claim_and_starts_with_provenance():
-    text, _ = errata_text()
+def test_errata_lists_every_refuted_claim_and_starts_with_provenance(seed_results):
+    text, _ = errata_text(seed_results)
     assert text.splitlines()[0] == "% " + provenance()
     plain = text.replace(r"\allowbreak{}", "")
-    for r in seed_results():
+    for r in seed_results:
         if r.status == "refuted":
             assert r.claim.id.replace("_", r"\_") in plain
     for file in SEEDS.values():
-        n = sum(r.claim.source == file and r.status == "refuted" for r in seed_results())
+        n = sum(r.claim.source == file and r.status == "refuted" for r in seed_results)
         assert f"What does not hold ({n})" in text
-        q = sum(r.claim.source == file and r.status in ("conditional", "ambiguous") for r in seed_results())
+        q = sum(r.claim.source == file and r.status in ("conditional", "ambiguous") for r in seed_results)
         if q:
             assert f"What holds only under a condition or a reading ({q})" in text
 
@@ -197,8 +196,8 @@ def test_quote_tex_escapes_and_maps():
     assert quote_tex("導関数は単位") == r"\cjkja{導関数は単位}"
 
 
-def test_errata_lists_every_audited_statement_with_its_quote():
-    text, results = errata_text()
+def test_errata_lists_every_audited_statement_with_its_quote(seed_results):
+    text, results = errata_text(seed_results)
     tex = text.replace(r"\allowbreak{}", "")
     assert len(results) >= 100
     for r in results:
@@ -209,10 +208,10 @@ def test_errata_lists_every_audited_statement_with_its_quote():
 
 
 @pytest.mark.skipif(not HAVE_TEX, reason="needs latexmk, xelatex and poppler-utils")
-def test_errata_compiles_and_quotes_reach_the_pdf(tmp_path):
+def test_errata_compiles_and_quotes_reach_the_pdf(tmp_path, seed_results):
     """XeLaTeX; every page renders; pdftotext holds seed 001's Japanese and seed 004's Chinese verbatim
     (lines joined where a line broke inside CJK text, as a reader joins them)."""
-    text, _ = errata_text()
+    text, _ = errata_text(seed_results)
     (tmp_path / "errata.tex").write_text(text, encoding="utf-8")
     doc = compile_one(tmp_path, "errata")
     assert doc.ok, (doc.returncode, doc.problems)
