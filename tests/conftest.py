@@ -21,6 +21,7 @@ from symderiv.build.cache import Cache
 from symderiv.catalog import load_catalog
 from symderiv.emit.latex_doc import render_document
 from symderiv.lecture import blocks
+from symderiv.verify.registry import all_claims
 
 BUNDLED = projects.Project(projects.bundled_folder(), bundled=True)
 
@@ -55,7 +56,6 @@ def bundled_build(tmp_path_factory):
 def _referenced_claims(catalog, docs):
     """The claims the documents print: their own and those they refer to."""
     from symderiv.emit.network_claims import groups
-    from symderiv.verify.registry import all_claims
 
     wanted = {i.id for doc in docs.values() for s in doc.sections for i in s.items if isinstance(i, blocks.ClaimRef)}
     others = all_claims(catalog) + [c for _, make in groups(catalog) for c in make()]
@@ -84,11 +84,31 @@ def result_of(claim_results):
 
 
 @pytest.fixture(scope="session")
-def lecture(claim_results):
+def seed_results(result_of):
+    """The Results of every verify claim with a seed source, in claim order."""
+    return tuple(result_of(c) for c in all_claims(load_catalog()) if c.source)
+
+
+@pytest.fixture(scope="session")
+def document_of():
+    """`document_of(project, name)`: `projects.load(project, name, load_catalog())`, loaded once per
+    worker and document file (a Document is immutable; many modules read the bundled set)."""
+    catalog, loaded = load_catalog(), {}
+
+    def load(project, name):
+        where = (project.files()[name].resolve(), name)
+        if where not in loaded:
+            loaded[where] = projects.load(project, name, catalog)
+        return loaded[where]
+    return load
+
+
+@pytest.fixture(scope="session")
+def lecture(claim_results, document_of):
     """(documents, {claim id: Result}, {latex/... path: text}) as the build renders them: the documents
     loaded and rendered in each worker that needs them, the results those of `claim_results`."""
     catalog = load_catalog()
-    docs = {name: projects.load(BUNDLED, name, catalog) for name in BUNDLED.files()}
+    docs = {name: document_of(BUNDLED, name) for name in BUNDLED.files()}
     results = {c.id: _result_of(claim_results, c) for c in _referenced_claims(catalog, docs)}
     files = {}
     for name, doc in docs.items():

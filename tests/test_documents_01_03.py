@@ -25,9 +25,9 @@ NAMES = ("activation_handbook", "backpropagation", "relu_leaky_l1")
 
 
 @pytest.fixture(scope="module")
-def docs():
+def docs(document_of):
     project = projects.find_project(str(ROOT))
-    return {n: projects.load(project, n, CAT) for n in NAMES}
+    return {n: document_of(project, n) for n in NAMES}
 
 
 def test_notation_is_followed(docs):

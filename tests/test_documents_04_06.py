@@ -19,8 +19,8 @@ NAMES = ("initialisation", "regularisation", "vanishing_exploding")
 
 
 @pytest.fixture(scope="module")
-def docs():
-    return {n: projects.load(PROJECT, n, CAT) for n in NAMES}
+def docs(document_of):
+    return {n: document_of(PROJECT, n) for n in NAMES}
 
 
 def _mod(name):

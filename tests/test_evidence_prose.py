@@ -68,10 +68,10 @@ def _text_parts(item):
             yield from _text_parts(getattr(item, f, ()))
 
 
-def document_texts():
+def document_texts(document_of):
     project = projects.find_project(str(ROOT))
     for name in DOCUMENTS:
-        doc = projects.load(project, name, CAT)
+        doc = document_of(project, name)
         for text in _text_parts((doc.abstract, doc.summary, doc.exercises)):
             yield name, text
         for section in doc.sections:
@@ -84,13 +84,13 @@ def document_texts():
                         yield c.id, text or ""
 
 
-def claim_texts():
+def claim_texts(document_of=None):
     for c in all_claims(CAT):
         for text in (c.statement, c.correction, c.reading):
             yield c.id, text or ""
 
 
 @pytest.mark.parametrize("texts", [claim_texts, document_texts], ids=["claims", "documents"])
-def test_no_typed_measurements(texts):
-    bad = [(where, n, text[:120]) for where, text in texts() for n in measured_numbers(text)]
+def test_no_typed_measurements(texts, document_of):
+    bad = [(where, n, text[:120]) for where, text in texts(document_of) for n in measured_numbers(text)]
     assert not bad, bad

@@ -56,9 +56,8 @@ def test_the_table_shows_only_what_a_document_uses():
 
 @pytest.mark.parametrize("name", ["activation_handbook", "backpropagation", "relu_leaky_l1", "initialisation",
                                   "regularisation", "vanishing_exploding"])
-def test_every_bundled_document_keeps_the_notation(name):
+def test_every_bundled_document_keeps_the_notation(name, document_of):
     from symderiv.build import project as projects
-    from symderiv.catalog import load_catalog
 
     bundled = projects.Project(projects.bundled_folder(), bundled=True)
-    assert violations(projects.load(bundled, name, load_catalog())) == []
+    assert violations(document_of(bundled, name)) == []

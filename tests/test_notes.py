@@ -33,12 +33,8 @@ def catalog():
 PROJECT = projects.Project(projects.bundled_folder(), bundled=True)
 
 
-def documents(catalog):
-    return [(name, projects.load(PROJECT, name, catalog)) for name in PROJECT.files()]
-
-
-def document_claims(catalog):
-    return [c for _, doc in documents(catalog) for c in projects.claims_of(doc)]
+def document_claims(document_of):
+    return [c for name in PROJECT.files() for c in projects.claims_of(document_of(PROJECT, name))]
 
 
 def test_environment_is_strict_and_tex_safe():
@@ -63,10 +59,10 @@ def test_prose_is_escaped_and_math_comes_from_sympy():
     assert tex.count(r"\textbackslash{}input") == 4     # title, section, paragraph, list item
 
 
-def test_documents_are_listed_and_own_their_claims(catalog):
+def test_documents_are_listed_and_own_their_claims(document_of):
     names = [n for n, _ in projects.list_documents(PROJECT)]
     assert len(names) >= 6 and len(set(names)) == len(names)
-    claims = document_claims(catalog)
+    claims = document_claims(document_of)
     assert claims and all(c.document in names and c.id.startswith(c.document + ".") for c in claims)
 
 
@@ -176,7 +172,7 @@ def test_log_problems_are_caught(tmp_path):
 def test_handbook_prints_sympy_derivatives(catalog):
     """Every element-wise activation of the catalog is in the handbook; most with SymPy's derivative as
     printed (entries with parameters print them in the notation's letters, silu is shown within swish)."""
-    doc = dict(documents(catalog))["activation_handbook"]
+    doc = projects.load(PROJECT, "activation_handbook", catalog)     # loaded here: printed as derivative() prints now
     tex, data = render_document("activation_handbook", doc, {}, "p")
     entries = [e for e in catalog.of_kind("activation") if not e.is_vector]
     assert all(latex_escape(e.name) in tex for e in entries)

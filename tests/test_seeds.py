@@ -33,12 +33,6 @@ QUOTE_PENDING = {"backprop.leaky_growth_second_order", "backpropagation.chain3.r
 
 
 @pytest.fixture(scope="module")
-def seed_results(result_of):
-    """The Results of every seed claim, in claim order (run once per session: `claim_results`)."""
-    return tuple(result_of(c) for c in all_claims(load_catalog()) if c.source)
-
-
-@pytest.fixture(scope="module")
 def by_id(seed_results):
     return {r.claim.id: r for r in seed_results}
 
@@ -64,22 +58,22 @@ def test_refuted_claims_carry_counterexample_and_correction(seed_results):
         assert r.claim.correction, r.claim.id
 
 
-def every_claim_with_a_source():
+def every_claim_with_a_source(document_of):
     """Claims with a `source` wherever they are defined: verify, emit (network claims), the documents."""
     catalog = load_catalog()
     claims = all_claims(catalog) + [c for _, make in network_claims.groups(catalog) for c in make()]
     project = projects.find_project(str(ROOT))
     for name in project.files():
-        claims += projects.claims_of(projects.load(project, name, catalog))
+        claims += projects.claims_of(document_of(project, name))
     return [c for c in claims if c.source]
 
 
-def test_quotes_are_verbatim():
+def test_quotes_are_verbatim(document_of):
     """Every claim with a source quotes it verbatim (fragments joined by " / "), wherever it is defined."""
     if not SEED_DIR.is_dir():
         pytest.skip(f"the seed documents are not at {SEED_DIR} (set SYMDERIV_SEEDS)")
     bad = []
-    for c in every_claim_with_a_source():
+    for c in every_claim_with_a_source(document_of):
         if c.id in QUOTE_PENDING:
             continue
         text = (SEED_DIR / c.source).read_text(encoding="utf-8")

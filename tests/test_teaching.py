@@ -216,20 +216,15 @@ def test_markdown_shows_the_new_blocks():
 
 # --- the audit report and the documents agree ---
 
-def _seed_results():
-    from test_seeds import seed_results
-    return seed_results()
-
-
-def test_each_statement_has_one_verdict_across_documents_and_errata():
+def test_each_statement_has_one_verdict_across_documents_and_errata(seed_results):
     """One statement, one verdict: a statement that two claims make is not verified in one and refuted or
     qualified in the other; the sentences of one source on the same point share a verdict. (The documents
     print the results the errata print, so a claim cannot differ between them.)"""
     verdicts = {}
-    for r in _seed_results():
+    for r in seed_results:
         verdicts.setdefault(" ".join(r.claim.statement.lower().split()), set()).add(r.status)
     assert not {s: v for s, v in verdicts.items() if len(v) > 1}
-    by = {r.claim.id: r for r in _seed_results()}
+    by = {r.claim.id: r for r in seed_results}
     same_point = ("seed003.sigmoid.gradient_range", "seed003.sigmoid.gradient_between_0_and_1")
     assert len({by[i].status for i in same_point}) == 1 and len({by[i].claim.reading for i in same_point}) == 1
     kept, dropped = by["seed000.leaky_change_transformed"], by["seed000.leaky_change_without_bracket"]
@@ -237,12 +232,12 @@ def test_each_statement_has_one_verdict_across_documents_and_errata():
     assert "bracketed item kept" in kept.claim.statement and "without it" in dropped.claim.statement
 
 
-def test_the_errata_list_each_claim_under_one_verdict():
+def test_the_errata_list_each_claim_under_one_verdict(seed_results):
     from symderiv.catalog import load_catalog
     from symderiv.emit.errata import breakable_id, errata_files
 
-    tex = next(iter(errata_files(load_catalog(), list(_seed_results()), "p").values()))
-    for r in _seed_results():
+    tex = next(iter(errata_files(load_catalog(), list(seed_results), "p").values()))
+    for r in seed_results:
         assert tex.count(r"\texttt{" + breakable_id(r.claim.id) + "}") == 1, r.claim.id
 
 
