@@ -1,8 +1,9 @@
 """Shared fixtures: the bundled lecture set built once per test session (`bundled_build`, shared by the
 pytest-xdist workers through a locked cache folder), its claims' results (`claim_results`: every claim
 of verify, emit and the documents, run once per session by that build on all cores, rather than once
-per test file that checks them) and the documents rendered once per worker (`lecture`: notes, decks,
-figure data; the errata, which need every seed claim, are rendered and compiled in test_seeds).
+per test file that checks them; `seed_results`, `result_of`), each document loaded once per worker
+(`document_of`) and the documents rendered once per worker (`lecture`: notes, decks, figure data; the
+errata, which need every seed claim, are rendered and compiled in test_seeds).
 
 Under pytest-xdist (`-n`) whole modules go to one worker (`--dist loadscope`, unless `--dist` was
 given), so a module's fixtures (compiled notes, decks) are made once, not once per worker.
@@ -48,7 +49,9 @@ def bundled_build(tmp_path_factory):
             proc = subprocess.run([sys.executable, "-m", "symderiv", "build", "--quiet", "--out", str(shared / "gen")],
                                   cwd=shared, env=dict(os.environ, SYMDERIV_CACHE_DIR=str(cache)),
                                   capture_output=True, text=True)
-            assert proc.returncode == 0, proc.stderr[-3000:]
+            # a claim not as expected stops the build before it writes (its results are cached): the
+            # claim's own test then fails, naming it, instead of every test erroring here
+            assert proc.returncode == 0 or "nothing written" in proc.stderr, proc.stderr[-3000:]
         result = pipeline.build(BUNDLED, load_catalog(), pipeline.Settings(jobs=1, cache=Cache(cache)))
     return result, cache
 
