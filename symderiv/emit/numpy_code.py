@@ -542,12 +542,12 @@ def _mixed_signs(num, den):
 def _compact(expr):
     """`expr` as sum_k c_k log_k + r with each c_k and r (rational in z) cancelled and factored."""
     logs = sorted(expr.atoms(sp.log), key=sp.default_sort_key)
-    parts = sp.collect(sp.expand(expr), logs, evaluate=False)
+    parts = sp.collect(sp.expand(expr), logs, evaluate=False) if logs else {sp.S.One: expr}
     out = []
     for key in [*logs, sp.S.One]:
         c = parts.get(key)
-        if c is not None:
-            out.append(sp.factor(sp.cancel(c)) * key)   # no 1/z left; products, not sums that cancel
+        if c is not None:   # no 1/z left; products, not sums that cancel (together first: expanding 1/z nests is slow)
+            out.append(sp.factor(sp.cancel(sp.together(c))) * key)
     return sp.Add(*out)
 
 
