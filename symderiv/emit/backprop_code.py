@@ -13,12 +13,12 @@ import dataclasses
 import sympy as sp
 
 from symderiv.calculus.backprop import Chain, Layered, chain_blocks, layered
-from symderiv.calculus.network import CONVENTIONS, mlp2
+from symderiv.calculus.derivative import derivative
+from symderiv.calculus.network import CONVENTIONS, MLP2_ACTIVATIONS, mlp2, with_convention
 from symderiv.emit.latex import to_latex
 from symderiv.emit.numpy_code import stabilize, to_numpy
 from symderiv.emit.templating import environment, template_header
-
-MLP2_ACTIVATIONS = ("relu", "leaky_relu")
+from symderiv.symbols import w, x
 
 
 # ----- the scalar chain -------------------------------------------------------------------------
@@ -123,12 +123,8 @@ def networks_file(catalog, provenance: str) -> dict:
 
 def _kink_text(catalog, convention):
     """The kink values a convention takes, as text for the module docstring."""
-    from symderiv.calculus.derivative import derivative
-    from symderiv.calculus.network import with_convention
-    from symderiv.symbols import w, x
-
     out = []
-    for name in ("relu", "leaky_relu"):
+    for name in MLP2_ACTIVATIONS:
         d = derivative(with_convention(catalog.get(name), convention))
         out.append(f"{name}'(0) = {sp.sstr(d.subs(x, 0))}")
     l1 = catalog.get("l1")
