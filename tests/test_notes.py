@@ -13,7 +13,8 @@ from symderiv.cli import main
 from symderiv.build import project as projects
 from symderiv.lecture import blocks, figures
 from symderiv.emit.latex import to_latex
-from symderiv.emit.latex_doc import data_text, latex_env, render_document
+from symderiv.emit.latex_doc import data_text, render_document
+from symderiv.emit.templating import TEMPLATES, environment
 from symderiv.build import notes
 from symderiv.build.notes import compile_all, write_sources
 from symderiv.emit.escape import latex_escape
@@ -38,12 +39,15 @@ def document_claims(document_of):
 
 
 def test_environment_is_strict_and_tex_safe():
-    env = latex_env()
+    """The emitters' one environment: TeX-like delimiters, so TeX groups and Python braces are text."""
+    env = environment()
     assert (env.block_start_string, env.variable_start_string) == (r"\BLOCK{", r"\VAR{")
     assert env.trim_blocks and env.lstrip_blocks and env.keep_trailing_newline
     with pytest.raises(jinja2.UndefinedError):
         env.from_string(r"\VAR{missing}").render()
     assert env.from_string(r"\frac{a}{b} \VAR{v}").render(v="x") == r"\frac{a}{b} x"
+    assert env.from_string(r'{{x}} {"\VAR{k}": 1} f"{\VAR{k}!r}"').render(k="a") == '{{x}} {"a": 1} f"{a!r}"'
+    assert {"escape_tex", "tuple_repr"} <= set(env.filters) and {"python_source", "erf_tables"} <= set(env.globals)
 
 
 def test_prose_is_escaped_and_math_comes_from_sympy():
@@ -183,9 +187,7 @@ def test_handbook_prints_sympy_derivatives(catalog):
 
 def test_template_holds_layout_only():
     """No mathematics typed into the document template: every formula arrives printed by SymPy."""
-    from symderiv.emit.latex_doc import TEMPLATES
-
-    body = (TEMPLATES / "document.tex.j2").read_text()
+    body = (TEMPLATES / "document.tex.jinja").read_text()
     for math_mark in ("$", r"\frac", r"\begin{equation", r"\sum", r"\partial", "^{"):
         assert math_mark not in body, math_mark
 

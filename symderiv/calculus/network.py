@@ -27,6 +27,7 @@ from symderiv.symbols import w
 
 CONVENTIONS = ("catalog", "seed000")
 SEED_KEYS = ("seed 000", "seeds 000")   # catalog Kink.alternatives keys for seed 000's H(0) = 1
+MLP2_ACTIVATIONS = ("relu", "leaky_relu")   # what seed 000 compares, in `mlp2` and in deep networks
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ ACTIVATIONS = (
     Entry("identity", "activation", x, (x,), "the identity, f(x) = x", TORCH.format("linear"), torch=None),
     Entry(
         "sigmoid", "activation", sigmoid, (x,),
-        "logistic sigmoid, squashes to (0, 1)", TORCH.format("sigmoid"), torch="sigmoid",
+        "logistic sigmoid, squashes to (0, 1)", TORCH.format("sigmoid"), torch="sigmoid", latex=r"\sigma",
     ),
     Entry("tanh", "activation", sp.tanh(x), (x,), "hyperbolic tangent, squashes to (-1, 1)",
           TORCH.format("tanh"), torch="tanh"),

@@ -94,7 +94,8 @@ class Entry:
     """One catalog function.
 
     `expr` is a SymPy expression over `variables` and the parameter symbols (a column Matrix
-    for vector-valued entries). `kinks` fix the derivative where it is undefined.
+    for vector-valued entries). `kinks` fix the derivative where it is undefined. `latex` is the
+    symbol the function prints as in LaTeX when applied by name (sigmoid: ``\\sigma``); None: its name.
     `extra` holds kind-specific data (e.g. a random slope's distribution, Keras placements), and
     the kernel layout where it is not elementwise: `extra["axis"] = True` (a reduction over an axis:
     softmax; its NumPy kernel is printed from `expr` generalised to any width), `extra["random"]` (a random law), `extra["variant_of"]` = (function, option, value,
@@ -112,6 +113,7 @@ class Entry:
     params: tuple = ()
     kinks: tuple = ()
     torch: str | None = None
+    latex: str | None = None
     extra: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property

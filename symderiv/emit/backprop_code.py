@@ -9,26 +9,16 @@ Every expression is printed by `symderiv.emit.numpy_code.to_numpy` or
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
-from pathlib import Path
 
-import jinja2
 import sympy as sp
 
 from symderiv.calculus.backprop import Chain, Layered, chain_blocks, layered
-from symderiv.calculus.network import CONVENTIONS, mlp2
+from symderiv.calculus.derivative import derivative
+from symderiv.calculus.network import CONVENTIONS, MLP2_ACTIVATIONS, mlp2, with_convention
 from symderiv.emit.latex import to_latex
 from symderiv.emit.numpy_code import stabilize, to_numpy
 from symderiv.emit.templating import environment, template_header
-
-TEMPLATES = Path(__file__).parent / "templates"
-MLP2_ACTIVATIONS = ("relu", "leaky_relu")
-
-
-@lru_cache(maxsize=1)
-def env() -> jinja2.Environment:
-    """The emitters' shared Jinja environment (`symderiv.emit.templating`)."""
-    return environment()
+from symderiv.symbols import w, x
 
 
 # ----- the scalar chain -------------------------------------------------------------------------
@@ -45,13 +35,13 @@ def _chain_parts(chain: Chain, fmt, dfrac):
 
 def chain_text(chain: Chain) -> str:
     """The derived chain as readable text (sympy.sstr)."""
-    return env().get_template("scalar_chain.txt.jinja").render(
+    return environment().get_template("scalar_chain.txt.jinja").render(
         **_chain_parts(chain, sp.sstr, lambda p: f"dJ/d{p}"))
 
 
 def chain_latex(chain: Chain) -> str:
     """The derived chain as a LaTeX align* block (symderiv.emit.latex.to_latex)."""
-    return env().get_template("scalar_chain.tex.jinja").render(
+    return environment().get_template("scalar_chain.tex.jinja").render(
         **_chain_parts(chain, to_latex, lambda p: rf"\frac{{\partial J}}{{\partial {to_latex(p)}}}"))
 
 
@@ -73,7 +63,7 @@ def chain_module(chain: Chain, provenance: str) -> str:
     body = [(str(name), to_numpy(expr)) for name, expr in chain_blocks(stable_chain(chain))]
     uses_erf = any("_erf" in code for _, code in body)
     L = range(1, chain.depth + 1)
-    return env().get_template("scalar_chain.py.jinja").render(
+    return environment().get_template("scalar_chain.py.jinja").render(
         provenance=template_header(provenance, "scalar_chain.py.jinja"), depth=chain.depth, activation=chain.activation.name, convention=chain.convention,
         loss_text=sp.sstr(chain.loss), f_text=sp.sstr(chain.activation.expr.subs(defaults).subs(var, z)),
         fprime_text=sp.sstr(chain.fprime.subs(var, z)), body=body,
@@ -84,11 +74,7 @@ def chain_module(chain: Chain, provenance: str) -> str:
 
 def _erf_runtime() -> str:
     """The kernel modules' erf/erfc (scipy.special when importable, else their NumPy fallback)."""
-    from symderiv.emit import special
-
-    text = environment().get_template("numpy/runtime.py.jinja").render(
-        uses_erf=True, erfc_cheb=[repr(c) for c in special.erfc_chebyshev()],
-        erf_series=[repr(c) for c in special.erf_series()])
+    text = environment().get_template("numpy/runtime.py.jinja").render(uses_erf=True)
     return text[text.index("# ----- erf and erfc"):]
 
 
@@ -109,7 +95,7 @@ def function_parts(lay: Layered, name: str, args=None) -> dict:
 
 def network_function(lay: Layered, name: str) -> str:
     """Source of one function `name(x, t, <parameters>, N, <coefficients and activation parameters>)`."""
-    return env().get_template("network_function.py.jinja").render(fn=function_parts(lay, name))
+    return environment().get_template("network_function.py.jinja").render(fn=function_parts(lay, name))
 
 
 def networks_file(catalog, provenance: str) -> dict:
@@ -127,7 +113,7 @@ def networks_file(catalog, provenance: str) -> dict:
     doc_lay = derived[("leaky_relu", "catalog")]
     derivation = [(n, sp.sstr(e)) for n, e in doc_lay.backward]
     kinks = {c: "; ".join(_kink_text(catalog, c)) for c in CONVENTIONS}
-    text = env().get_template("networks.py.jinja").render(
+    text = environment().get_template("networks.py.jinja").render(
         provenance=template_header(provenance, "networks.py.jinja"), loss_text=sp.sstr(catalog.get("half_squared_error").expr),
         activations=MLP2_ACTIVATIONS, conventions=CONVENTIONS, negative_slope=repr(float(slope.default)),
         coefficients=coefficients, variants=variants, forward=forward, kinks=kinks,
@@ -137,12 +123,8 @@ def networks_file(catalog, provenance: str) -> dict:
 
 def _kink_text(catalog, convention):
     """The kink values a convention takes, as text for the module docstring."""
-    from symderiv.calculus.derivative import derivative
-    from symderiv.calculus.network import with_convention
-    from symderiv.symbols import w, x
-
     out = []
-    for name in ("relu", "leaky_relu"):
+    for name in MLP2_ACTIVATIONS:
         d = derivative(with_convention(catalog.get(name), convention))
         out.append(f"{name}'(0) = {sp.sstr(d.subs(x, 0))}")
     l1 = catalog.get("l1")

@@ -1,4 +1,4 @@
-"""The teaching shape of a document's notes, printed for `document.tex.j2`:
+"""The teaching shape of a document's notes, printed for `document.tex.jinja`:
 
 main text (notation, the sections, a summary, numbered exercises, the references cited), then the
 appendices: A "Verification" (the audit of every claim the main text shows, with the sources named),
@@ -90,7 +90,7 @@ def audited(doc, results) -> list:
 
 
 def notes_context(name, doc, results, files, provenance) -> dict:
-    """Everything `document.tex.j2` prints besides the title block."""
+    """Everything `document.tex.jinja` prints besides the title block."""
     appendix = blocks.Document(doc.title, doc.appendix)
     return {
         "notation": notation_view(doc, name),

@@ -1,8 +1,8 @@
 """generated/latex/errata.tex: per seed document, every audited statement: what holds, what does not
 (with counterexample and correction), and anything not as expected, each with the seed's own words.
 
-Rendered from the build's results (claims with a `source`), through the shared TeX Jinja
-environment of `symderiv.emit.latex_doc` and the template `templates/errata.tex.j2`. Corrected
+Rendered from the build's results (claims with a `source`) by `symderiv.emit.latex_doc.render_tex`
+(the emitters' one Jinja environment) from the template `templates/errata.tex.jinja`. Corrected
 formulas come from SymPy (`symderiv.verify.seeds.correct_formulas`) printed by `to_latex`; quotes
 are text, escaped by `latex_escape`, in their original language (XeLaTeX, CJK in a CJK font).
 """
@@ -83,5 +83,5 @@ def errata_files(catalog, results, provenance: str) -> dict:
     formulas = correct_formulas(catalog)
     seeds = [seed_view(f, results, formulas) for f in SEEDS.values()]
     total = {k: sum(s["counts"][k] for s in seeds) for k in ("claims", "verified", "refuted", "qualified", "not_as_expected")}
-    tex = render_tex("errata.tex.j2", provenance=provenance, seeds=seeds, total=total, plots=False)
+    tex = render_tex("errata.tex.jinja", provenance=provenance, seeds=seeds, total=total, plots=False)
     return {PATH: tex}

@@ -1,23 +1,33 @@
 """LaTeX from SymPy: the one place the LaTeX printer is configured."""
 
 import re
+from functools import lru_cache
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter, accepted_latex_functions, greek_letters_set
 
+from symderiv.catalog import load_catalog
+
 SETTINGS = {"mul_symbol": None, "ln_notation": True}
-FUNCTION_NAMES = {"sigmoid": r"\sigma"}   # undefined functions printed as a symbol
 WORD = re.compile(r"[A-Za-z]{2,}[A-Za-z0-9_]*")   # a name, not a letter with sub/superscripts
 MODIFIED = re.compile(r"[A-Za-z](bar|hat|dot|ddot|tilde|vec|prime)")   # SymPy's accents: xbar is x with a bar
+
+
+@lru_cache(maxsize=1)
+def function_symbols() -> dict:
+    """{catalog name: LaTeX symbol} of the entries that print as a symbol when applied (`Entry.latex`)."""
+    return {entry.name: entry.latex for entry in load_catalog() if entry.latex}
 
 
 class _Printer(LatexPrinter):
     """SymPy's LatexPrinter; only names made of words (functions, parameters) print differently."""
 
     def _hprint_Function(self, func: str) -> str:
-        """A catalog name prints whole (leaky_relu, not leaky with subscript relu); sigmoid prints as sigma."""
-        if func in FUNCTION_NAMES:
-            return FUNCTION_NAMES[func]
+        """A catalog name prints whole (leaky_relu, not leaky with subscript relu), or as the entry's
+        LaTeX symbol where it has one (sigmoid prints as sigma)."""
+        symbol = function_symbols().get(func)
+        if symbol:
+            return symbol
         base = func.rstrip("0123456789").split("_")[0]
         if WORD.fullmatch(func) and func not in accepted_latex_functions and base not in greek_letters_set:
             return r"\operatorname{%s}" % func.replace("_", r"\_")

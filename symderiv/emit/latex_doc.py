@@ -1,8 +1,9 @@
-"""Derivation documents as LaTeX: the Jinja environment for TeX, the notes and the slides of a document.
+"""Derivation documents as LaTeX: the notes and the slides of a document.
 
-`latex_env()` is reusable (the errata of the seed audit use it). The views of the blocks come from
-`symderiv.emit.latex_views`, the frames of the slides from `symderiv.emit.latex_slides`; the
-templates hold layout only. Both outputs compile with XeLaTeX (Unicode text; Chinese and Japanese
+`render_tex` renders a TeX template through the emitters' one Jinja environment
+(`symderiv.emit.templating`) with the CJK fonts its text needs; the errata use it too. The views of
+the blocks come from `symderiv.emit.latex_views`, the frames of the slides from
+`symderiv.emit.latex_slides`; the templates hold layout only. Both outputs compile with XeLaTeX (Unicode text; Chinese and Japanese
 in a CJK font, declared only in documents that have such text).
 
     >>> from symderiv.lecture.blocks import Document, P, S
@@ -15,37 +16,19 @@ in a CJK font, declared only in documents that have such text).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
-
-import jinja2
 
 from symderiv.emit.document_views import notes_context, references
 from symderiv.emit.escape import latex_escape as escape
 from symderiv.emit.latex_slides import frames
 from symderiv.emit.latex_views import data_text, section_views, text  # noqa: F401  (data_text: for callers)
+from symderiv.emit.templating import environment
 
-TEMPLATES = Path(__file__).parent / "templates"
 SLIDES_SUFFIX = "-slides"       # the deck of document NAME is latex/NAME-slides.tex, beside the notes
 CJK_FONTS = {                   # first installed wins; Debian: fonts-noto-cjk, else IPAex, Arphic, Droid
     "ja": ("Noto Sans CJK JP", "Noto Serif CJK JP", "IPAexGothic", "IPAGothic", "Droid Sans Fallback"),
     "zh": ("Noto Sans CJK SC", "Noto Serif CJK SC", "AR PL UMing CN", "WenQuanYi Zen Hei", "Droid Sans Fallback"),
 }
 CJK_MACRO = re.compile(r"\\cjk(ja|zh)\{")
-
-
-@lru_cache(maxsize=None)
-def latex_env() -> jinja2.Environment:
-    r"""Jinja for TeX: \BLOCK{...}, \VAR{...}, \#{...} delimiters (no clash with braces), strict."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        block_start_string=r"\BLOCK{", block_end_string="}",
-        variable_start_string=r"\VAR{", variable_end_string="}",
-        comment_start_string=r"\#{", comment_end_string="}",
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, autoescape=False)
-    env.filters["escape_tex"] = escape
-    return env
 
 
 def cjk_languages(tex: str) -> list:
@@ -55,13 +38,13 @@ def cjk_languages(tex: str) -> list:
 
 def render_tex(template: str, **context) -> str:
     """`template` rendered; the CJK fonts declared (in a second pass) only when the text needs them."""
-    tex = latex_env().get_template(template).render(cjk=[], **context)
+    tex = environment().get_template(template).render(cjk=[], **context)
     langs = cjk_languages(tex)
     if not langs:
         return tex
     cjk = [{"lang": lang, "macro": rf"\cjk{lang}", "family": rf"\cjk{lang}font", "fonts": CJK_FONTS[lang]}
            for lang in langs]
-    return latex_env().get_template(template).render(cjk=cjk, **context)
+    return environment().get_template(template).render(cjk=cjk, **context)
 
 
 def render_document(name: str, doc, results: dict, provenance: str):
@@ -73,12 +56,12 @@ def render_document(name: str, doc, results: dict, provenance: str):
     common = {"provenance": provenance, "name": escape(name), "title": escape(doc.title),
               "abstract": text(doc.abstract), "toc": len(doc.sections) >= 4}
     context = notes_context(name, doc, results, files, provenance)
-    notes = render_tex("document.tex.j2", plots=_has_figure(context["sections"] + context["appendix"]),
+    notes = render_tex("document.tex.jinja", plots=_has_figure(context["sections"] + context["appendix"]),
                        **context, **common)
     slides = section_views(doc, name, results, files, provenance, "slides")
     verdicts = [i for s in slides for i in s["items"] if i["kind"] == "claim"]
     files[f"{name}{SLIDES_SUFFIX}.tex"] = render_tex(
-        "slides.tex.j2", frames=frames(slides), counts=_counts(verdicts), plots=_has_figure(slides),
+        "slides.tex.jinja", frames=frames(slides), counts=_counts(verdicts), plots=_has_figure(slides),
         summary=context["summary"], references=references(doc, name), **common)
     return notes, files
 

@@ -18,7 +18,7 @@ import sympy as sp
 
 from symderiv.calculus.backprop import layered
 from symderiv.calculus.lecture_networks import WORKED_VALUES, lecture_network
-from symderiv.calculus.network import deep_mlp, mlp2
+from symderiv.calculus.network import MLP2_ACTIVATIONS, deep_mlp, mlp2
 from symderiv.calculus.worked_example import worked_rows
 from symderiv.catalog import load_catalog
 from symderiv.emit.backprop_code import network_function
@@ -42,7 +42,7 @@ def growth_measurements():
     W, B, K = MC["width"], MC["batch"], MC["outputs"]
     for n in MC["depths"]:
         fns = {}
-        for act in ("relu", "leaky_relu"):
+        for act in MLP2_ACTIVATIONS:
             ns = {}
             exec(compile(network_function(layered(deep_mlp(catalog, n + 1, act)), "grads"), "<mc>", "exec"), ns)
             fns[act] = ns["grads"]
@@ -198,7 +198,7 @@ def _lecture_claims(catalog, name):
 def _mlp2_claims(catalog):
     """Seed 000's network, both activations, every penalty on: the code in generated/numpy/networks.py."""
     claims = []
-    for act in ("relu", "leaky_relu"):
+    for act in MLP2_ACTIVATIONS:
         lay = layered(mlp2(catalog, act))
         claims.append(Claim(f"network.mlp2_{act}.gradients", f"seed 000's network with {act} (all five L1/L2 "
                             "terms on) gives the gradient of every parameter", _fd_method(),

@@ -14,10 +14,10 @@ import sympy as sp
 from symderiv.calculus.backprop import Layered, Total
 from symderiv.calculus.index_form import blackboard, index_name, index_rows
 from symderiv.calculus.rowwise import RowSum
-from symderiv.emit.backprop_code import _erf_runtime, env
+from symderiv.emit.backprop_code import _erf_runtime
 from symderiv.emit.latex import to_latex
 from symderiv.emit.numpy_code import stabilize, to_numpy
-from symderiv.emit.templating import template_header
+from symderiv.emit.templating import environment, template_header
 
 
 class LogSumExp(sp.Function):
@@ -120,7 +120,7 @@ def network_module(lay: Layered, provenance: str, description: list) -> str:
     """The standalone module (module docstring); `description` lines go into its docstring."""
     parts = module_parts(lay)
     parts["gradients"] = sorted(parts["gradients"], key=lambda pg: lay.network.parameters.index(pg[0]))
-    return env().get_template("network_module.py.jinja").render(
+    return environment().get_template("network_module.py.jinja").render(
         provenance=template_header(provenance, "network_module.py.jinja"), name=lay.network.name, description=description, **parts)
 
 
@@ -147,7 +147,7 @@ def network_latex(lay: Layered) -> str:
                 for n, e in pairs]
 
     index = [(to_latex(lhs), to_latex(rhs)) for lhs, rhs in index_rows(lay, index_name)]
-    return env().get_template("network_derivation.tex.jinja").render(
+    return environment().get_template("network_derivation.tex.jinja").render(
         name=lay.network.name, convention=lay.convention, forward=rows(lay.forward),
         loss=to_latex(blackboard(lay.loss)), backward=rows(lay.backward), index=index,
         description=description(lay))

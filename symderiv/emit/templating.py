@@ -1,8 +1,12 @@
-"""The one Jinja environment of the code emitters (NumPy kernels, networks, the scalar chain).
+"""The one Jinja environment of every emitter: NumPy kernels, networks, the scalar chain, the notes,
+the slides and the errata.
 
-Strict (an undefined name is an error), stable (no autoescape, trailing newline kept), with the
-globals the templates need to include real Python modules verbatim (`python_source`) and the
-erf/erfc coefficient tables (`erf_tables`, from `symderiv.emit.special`).
+Its delimiters are TeX-like, \\BLOCK{...}, \\VAR{...} and \\#{...}: they clash neither with Python
+(dict literals, f-string braces) nor with TeX (groups, ``{{``), so a template reads as the file it
+lays out. Strict (an undefined name is an error), stable (no autoescape, trailing newline kept),
+with the filters `tuple_repr` and `escape_tex` (`symderiv.emit.escape.latex_escape`) and the globals
+the code templates need to include real Python modules verbatim (`python_source`) and the erf/erfc
+coefficient tables (`erf_tables`, from `symderiv.emit.special`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 import jinja2
 
 from symderiv.emit import special
+from symderiv.emit.escape import latex_escape
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -38,10 +43,15 @@ def erf_tables() -> dict:
 
 @lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
-    """The strict, stable Jinja environment over `templates/`."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
-    env.filters["tuple_repr"] = lambda v: repr(tuple(v))
+    """The strict, stable Jinja environment over `templates/`, with the TeX-like delimiters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        block_start_string=r"\BLOCK{", block_end_string="}",
+        variable_start_string=r"\VAR{", variable_end_string="}",
+        comment_start_string=r"\#{", comment_end_string="}",
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True, autoescape=False)
+    env.filters.update(tuple_repr=lambda v: repr(tuple(v)), escape_tex=latex_escape)
     env.globals.update(python_source=python_source, erf_tables=erf_tables)
     return env
 
