@@ -42,7 +42,7 @@ def toolkit_hash() -> str:
             h.update(f"{lib} absent".encode())
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if path.is_file() and path.suffix in (".py", ".jinja", ".j2") and not rel.startswith("lectures/") \
+        if path.is_file() and path.suffix in (".py", ".jinja") and not rel.startswith("lectures/") \
                 and not (rel.startswith("catalog/") and path.name in CATALOG_DATA):
             h.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
