@@ -17,15 +17,18 @@ def _all_claims():
 
 @pytest.mark.parametrize("make", [m for _, m in MAKERS], ids=[n for n, _ in MAKERS])
 def test_claims_as_expected(make, result_of):
+    """Each claim passes; a seed's claim quotes its source; a refuted one has a correction and a counterexample."""
     claims = make()
-    assert claims
-    for claim in claims:
-        result = result_of(claim)
-        assert result.passed, (claim.id, result.status, result.evidence)
-        if claim.id.startswith("seed"):
-            assert claim.source and claim.quote, claim.id
-        if not claim.expected:
-            assert claim.correction and "counterexample" in result.evidence, claim.id
+    problems = {c.id: _problems(c, result_of(c)) for c in claims}
+    assert claims and not any(problems.values()), {i: p for i, p in problems.items() if p}
+
+
+def _problems(claim, result) -> list:
+    return [what for what, bad in (
+        ((result.status, result.evidence), not result.passed),
+        ("no source or quote", claim.id.startswith("seed") and not (claim.source and claim.quote)),
+        ("no correction or counterexample", not claim.expected and not (claim.correction and "counterexample" in result.evidence)),
+    ) if bad]
 
 
 def test_the_seed_errors_are_the_ones_expected():
