@@ -213,3 +213,15 @@ def test_pdfs_teach_before_the_appendix(compiled):
         assert all(h in main for h in ("Summary", "Exercises", "References")), doc.name
         assert not re.findall(r"[0-9a-f]{16}|\w+\.(?:txt|json)\b|\b[a-z]+_[a-z_]+ ?= ?\d", main), doc.name
         assert not [i for i in results if i in main.replace("\n", "")], doc.name
+
+
+def test_long_contents_get_their_own_page_short_ones_share_the_title_page():
+    """Contents that fill in on the second XeLaTeX pass must not move later pages: long ones
+    (more lines than fit under the title) start on a page of their own, in a smaller font."""
+    def notes(n):
+        sections = tuple(blocks.S(f"Part {i}", blocks.P("text")) for i in range(n))
+        return render_document("t", blocks.Document("T", sections), {}, "p")[0]
+
+    own_page = "\\clearpage\n{\\small\\tableofcontents}\n\\clearpage"
+    assert own_page in notes(30)
+    assert own_page not in notes(6) and "\\tableofcontents\n\\clearpage" in notes(6)

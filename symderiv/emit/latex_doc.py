@@ -29,6 +29,7 @@ CJK_FONTS = {                   # first installed wins; Debian: fonts-noto-cjk, 
     "zh": ("Noto Sans CJK SC", "Noto Serif CJK SC", "AR PL UMing CN", "WenQuanYi Zen Hei", "Droid Sans Fallback"),
 }
 CJK_MACRO = re.compile(r"\\cjk(ja|zh)\{")
+TITLE_PAGE_CONTENTS = 24   # contents lines that fit below the title and abstract; more: a page of their own, small
 
 
 def cjk_languages(tex: str) -> list:
@@ -57,13 +58,20 @@ def render_document(name: str, doc, results: dict, provenance: str):
               "abstract": text(doc.abstract), "toc": len(doc.sections) >= 4}
     context = notes_context(name, doc, results, files, provenance)
     notes = render_tex("document.tex.jinja", plots=_has_figure(context["sections"] + context["appendix"]),
-                       **context, **common)
+                       toc_page=_contents_lines(context) > TITLE_PAGE_CONTENTS, **context, **common)
     slides = section_views(doc, name, results, files, provenance, "slides")
     verdicts = [i for s in slides for i in s["items"] if i["kind"] == "claim"]
     files[f"{name}{SLIDES_SUFFIX}.tex"] = render_tex(
         "slides.tex.jinja", frames=frames(slides), counts=_counts(verdicts), plots=_has_figure(slides),
         summary=context["summary"], references=references(doc, name), **common)
     return notes, files
+
+
+def _contents_lines(context) -> int:
+    """Lines of the notes' contents: their sections and subsections, and the unnumbered ones (notation,
+    summary, exercises, references). A contents page that fills in only on the second XeLaTeX pass
+    would move every later page (and need a third pass) if it ran past the title page."""
+    return sum(s["level"] <= 2 for s in context["sections"] + context["appendix"]) + 4
 
 
 def _has_figure(sections) -> bool:
