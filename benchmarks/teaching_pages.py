@@ -1,8 +1,8 @@
 """Per compiled document: pages of teaching text, pages of appendix, number of exercises.
 
-    symderiv notes --out /tmp/notes && python benchmarks/teaching_pages.py /tmp/notes
+    symderiv notes --keep-aux --out /tmp/notes && python benchmarks/teaching_pages.py /tmp/notes
 
-Reads, for each NAME.pdf in the folder, NAME.aux (written by the compile): the appendix starts on
+Reads, for each NAME.pdf in the folder, NAME.aux (kept by `--keep-aux`): the appendix starts on
 a new page labelled appendix:start, exercises are the labels ex:N. Pages come from pdfinfo.
 """
 

@@ -199,7 +199,7 @@ def cmd_slides(args) -> int:
 def _compile(args, kind) -> int:
     """Build, then compile the notes or the decks of every document with XeLaTeX (exit 1 on a LaTeX problem)."""
     from symderiv.build import build
-    from symderiv.build.notes import compile_all, require_fonts, require_tex, write_sources
+    from symderiv.build.notes import compile_all, remove_auxiliary, require_fonts, require_tex, write_sources
 
     require_tex()
     project = _project(args)
@@ -213,6 +213,8 @@ def _compile(args, kind) -> int:
         for line in doc.problems:
             print(f"  {doc.name}.log: {line}", file=sys.stderr)
         bad += not doc.ok
+        if not args.keep_aux:
+            remove_auxiliary(out, doc)
     if bad:
         print(f"{bad} of {len(names)} document(s) did not compile cleanly; see the logs in {out}", file=sys.stderr)
     return 1 if bad else 0
@@ -297,11 +299,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("notes", help="compile the LaTeX documents to PDF with latexmk and XeLaTeX")
     s.add_argument("--out", metavar="DIR", default="notes", help="output folder for the PDFs (default: notes)")
+    s.add_argument("--keep-aux", action="store_true", help="keep latexmk's files (.aux, .log, .xdv, ...) beside "
+                   "each PDF (default: removed once a document compiled cleanly; a failed one keeps them)")
     _common(s, spec=False)
     s.set_defaults(func=cmd_notes, spec=None)
 
     s = sub.add_parser("slides", help="compile a 16:9 Beamer deck per document with latexmk")
     s.add_argument("--out", metavar="DIR", default="slides", help="output folder for the PDFs (default: slides)")
+    s.add_argument("--keep-aux", action="store_true", help="keep latexmk's files (.aux, .log, .xdv, ...) beside "
+                   "each PDF (default: removed once a document compiled cleanly; a failed one keeps them)")
     _common(s, spec=False)
     s.set_defaults(func=cmd_slides, spec=None)
     return p

@@ -225,3 +225,23 @@ def test_long_contents_get_their_own_page_short_ones_share_the_title_page():
     own_page = "\\clearpage\n{\\small\\tableofcontents}\n\\clearpage"
     assert own_page in notes(30)
     assert own_page not in notes(6) and "\\tableofcontents\n\\clearpage" in notes(6)
+
+
+def test_a_clean_compile_leaves_only_sources_and_pdfs_unless_kept(tmp_path):
+    """latexmk's files go once a document compiled cleanly; a failed one keeps them (its log first)."""
+    for name in ("good", "bad"):
+        for suffix in (".tex", ".pdf", *notes.AUXILIARY):
+            (tmp_path / f"{name}{suffix}").write_text("x")
+    good = notes.Compiled("good", tmp_path / "good.pdf", 2, (), 0)
+    bad = notes.Compiled("bad", tmp_path / "bad.pdf", 2, ("! Undefined control sequence.",), 12)
+    for doc in (good, bad):
+        notes.remove_auxiliary(tmp_path, doc)
+    assert sorted(p.name for p in tmp_path.glob("good.*")) == ["good.pdf", "good.tex"]
+    assert len(list(tmp_path.glob("bad.*"))) == 2 + len(notes.AUXILIARY)
+
+
+def test_notes_and_slides_offer_to_keep_latexmk_files(capsys):
+    for command in ("notes", "slides"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert "--keep-aux" in capsys.readouterr().out

@@ -32,6 +32,7 @@ PROBLEMS = (re.compile(r"^! .*"), re.compile(r"^LaTeX Warning: (Reference|Citati
 OVERFULL = re.compile(r"^Overfull \\[hv]box \((\d+(?:\.\d+)?)pt too (?:wide|high)\).*")
 PAGES = re.compile(r"Output written on .*?\((\d+) pages?")
 KINDS = ("notes", "slides")
+AUXILIARY = (".aux", ".fdb_latexmk", ".fls", ".log", ".nav", ".out", ".snm", ".toc", ".vrb", ".xdv")   # latexmk's
 
 
 @dataclass(frozen=True)
@@ -137,3 +138,12 @@ def compile_all(out: Path, names, jobs: int = 2) -> list:
     """Compile every document, `jobs` at a time; results in the order of `names`."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return list(pool.map(lambda n: compile_one(out, n), names))
+
+
+def remove_auxiliary(out: Path, doc: Compiled) -> None:
+    """Delete what latexmk left beside a cleanly compiled PDF (NAME.aux, .log, .xdv, ...); a document
+    that failed keeps its files, the log first, to be looked into."""
+    if doc.ok:
+        for suffix in AUXILIARY:
+            (out / f"{doc.name}{suffix}").unlink(missing_ok=True)
+
