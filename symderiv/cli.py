@@ -297,19 +297,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--spec", metavar="FILE.toml", help="TOML file of user-defined functions (default: none)")
     s.set_defaults(func=cmd_network)
 
-    s = sub.add_parser("notes", help="compile the LaTeX documents to PDF with latexmk and XeLaTeX")
-    s.add_argument("--out", metavar="DIR", default="notes", help="output folder for the PDFs (default: notes)")
-    s.add_argument("--keep-aux", action="store_true", help="keep latexmk's files (.aux, .log, .xdv, ...) beside "
-                   "each PDF (default: removed once a document compiled cleanly; a failed one keeps them)")
-    _common(s, spec=False)
-    s.set_defaults(func=cmd_notes, spec=None)
-
-    s = sub.add_parser("slides", help="compile a 16:9 Beamer deck per document with latexmk")
-    s.add_argument("--out", metavar="DIR", default="slides", help="output folder for the PDFs (default: slides)")
-    s.add_argument("--keep-aux", action="store_true", help="keep latexmk's files (.aux, .log, .xdv, ...) beside "
-                   "each PDF (default: removed once a document compiled cleanly; a failed one keeps them)")
-    _common(s, spec=False)
-    s.set_defaults(func=cmd_slides, spec=None)
+    for kind, func, what in (("notes", cmd_notes, "compile the LaTeX documents to PDF with latexmk and XeLaTeX"),
+                             ("slides", cmd_slides, "compile a 16:9 Beamer deck per document with latexmk")):
+        s = sub.add_parser(kind, help=what)
+        s.add_argument("--out", metavar="DIR", default=kind, help=f"output folder for the PDFs (default: {kind})")
+        s.add_argument("--keep-aux", action="store_true", help="keep latexmk's files (.aux, .log, .xdv, ...) beside "
+                       "each PDF (default: removed once a document compiled cleanly; a failed one keeps them)")
+        _common(s, spec=False)
+        s.set_defaults(func=func, spec=None)
     return p
 
 

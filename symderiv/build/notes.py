@@ -146,4 +146,3 @@ def remove_auxiliary(out: Path, doc: Compiled) -> None:
     if doc.ok:
         for suffix in AUXILIARY:
             (out / f"{doc.name}{suffix}").unlink(missing_ok=True)
-

@@ -71,7 +71,8 @@ def _contents_lines(context) -> int:
     """Lines of the notes' contents: their sections and subsections, and the unnumbered ones (notation,
     summary, exercises, references). A contents page that fills in only on the second XeLaTeX pass
     would move every later page (and need a third pass) if it ran past the title page."""
-    return sum(s["level"] <= 2 for s in context["sections"] + context["appendix"]) + 4
+    unnumbered = sum(bool(context[k]) for k in ("notation", "summary", "exercises", "references"))
+    return sum(s["level"] <= 2 for s in context["sections"] + context["appendix"]) + unnumbered
 
 
 def _has_figure(sections) -> bool:
