@@ -111,7 +111,7 @@ def body_names(mod, entry):
 
 
 TRANSCENDENTAL = {"exp", "log", "log1p", "expm1", "tanh", "cosh", "sinh", "_erf", "_erfc", "erf", "erfc"}
-UFUNCS = {"where", "maximum", "minimum", "abs", "_keep_nan", "clip", "add", "subtract", "multiply", "divide",
+UFUNCS = {"where", "maximum", "minimum", "abs", "_keep_nan", "_switch", "clip", "add", "subtract", "multiply", "divide",
           "negative", "positive", "square"}
 
 

@@ -216,6 +216,21 @@ def test_identity_returns_its_input_without_copy(mods):
     assert identity([1.0, 2.0]).tolist() == [1.0, 2.0]
 
 
+def test_identity_backward_returns_grad_output_unless_an_input_is_nan(mods):
+    backward = mods["activation"].identity_backward
+    for dtype in DTYPES:
+        x, g = np.linspace(-2, 2, 5).astype(dtype), np.linspace(3, 4, 5).astype(dtype)
+        assert backward(g, x) is g
+        x[1] = np.nan
+        r = backward(g, x)
+        assert r is not g and np.isnan(r[1]) and r[0] == g[0] and not np.isnan(g).any()
+    g = np.ones(3)
+    assert backward(g, np.ones((2, 3))).shape == (2, 3)             # broadcast: a new array
+    assert backward(np.ones(3, np.float32), np.ones(3)).dtype == np.float64
+    with pytest.raises(ValueError, match="convention"):
+        backward(g, np.ones(3), convention="tensorflow")
+
+
 def _vector_rows(dtype):
     rng = np.random.default_rng(3)
     rows = np.concatenate([3 * rng.standard_normal((5, 3)), [[1000, 0, -1000], [-800, -801, -799], [0, 0, 0]]])

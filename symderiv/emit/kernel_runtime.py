@@ -103,17 +103,29 @@ def _saturate(r, x, low, high):
     return r
 
 
+def _switch(r, where, value):
+    """`r` with `value` where `where` holds, in place (PyTorch's softplus returns x where beta*x > threshold).
+
+    numpy.copyto with a mask skips the elements it leaves: a rarely true mask costs little."""
+    r = numpy.asarray(r)
+    numpy.copyto(r, value, where=where)
+    return r
+
+
+def _has_nan(x) -> bool:
+    """Whether `x` holds a nan: one summing pass, the exact test only when the sum is nan (inf - inf)."""
+    with numpy.errstate(invalid="ignore"):
+        return bool(numpy.isnan(numpy.sum(x)) and numpy.isnan(x).any())
+
+
 def _keep_nan(r, *inputs):
     """`r` with nan where an input is nan (a result free of that input, or a branch-free step function).
 
-    `r` is the body's own result array: it is changed in place (see `_saturate` for the sum test)."""
+    `r` is the body's own result array: it is changed in place."""
     for x in inputs:
-        if not numpy.isnan(numpy.sum(x)):
-            continue
-        bad = numpy.isnan(x)
-        if bad.any():
+        if _has_nan(x):
             r = numpy.asarray(r)
-            numpy.copyto(r, x, where=bad)
+            numpy.copyto(r, x, where=numpy.isnan(x))
     return r
 
 

@@ -225,13 +225,38 @@ def _bodies(entry, tag, variables, extra_args=()):
     ordered = sorted(entry.symbolic_params, key=lambda p: not p.learnable)   # array parameters first
     args = [v.name for v in entry.variables] + list(extra_args) + [p.name for p in ordered]
     probe = not extra_args and len(entry.variables) == 1 and not any(p.learnable for p in entry.params)
-    fwd = _choose(entry, f"_{entry.name}{tag}_forward", args, [entry.expr], variables, False, probe)
+    smooth = _smooth(entry)
+    fwd = _switched(entry, _choose(smooth, f"_{entry.name}{tag}_forward", args, [smooth.expr], variables, False, probe))
     bwds = {}
     for convention, e in convention_entries(entry).items():
         suffix = "" if convention == "pytorch" else f"_{convention}"
-        bwds[convention] = _choose(e, f"_{entry.name}{tag}_backward{suffix}", ["grad_output"] + args,
-                                   _gradients(e), variables, True, probe)
+        body = _choose(_smooth(e), f"_{entry.name}{tag}_backward{suffix}", ["grad_output"] + args,
+                       _gradients(_smooth(e)), variables, True, probe)
+        bwds[convention] = _switched(e, body, grad=True)
     return fwd, bwds
+
+
+def _smooth(entry):
+    """The kernel entry without its switch (`kernel_entry`): the formula computed for every input."""
+    if "switch" not in entry.extra:
+        return entry
+    return dataclasses.replace(entry, expr=entry.expr.args[-1][0])
+
+
+def _switched(entry, body, grad=False):
+    """`body` with PyTorch's switch applied in place (`_switch`: numpy.copyto where the condition holds),
+    the switch's value or, for a backward body, grad_output times its derivative. A rarely true
+    condition costs one comparison and a masked copy that skips most elements, not a numpy.where."""
+    if "switch" not in entry.extra:
+        return body
+    cond, value = entry.extra["switch"]
+    values = [GRAD * sp.diff(value, v) for v in _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]] \
+        if grad else [value]
+    where = to_numpy(cond)
+    body["returns"] = [f"_switch({r}, {where}, {to_numpy(v)})" for r, v in zip(body["returns"], values)]
+    body["computes"] = [f"{c}, then {docstring_safe(formula_text(v))} where {docstring_safe(formula_text(cond))}"
+                        for c, v in zip(body["computes"], values)]
+    return body
 
 
 def _gradients(entry):
@@ -314,7 +339,9 @@ def kernel_model(entry) -> dict:
     fwd, bwds = _bodies(kernel_entry(entry), "", variables)
     # f(x) = x returns x itself when no `out` is given (an array of the result dtype; no copy)
     passthrough = len(variables) == 1 and fwd["results"] == [names[variables[0]]] and not fwd["lines"]
-    model.update(forward=fwd, backward=bwds["pytorch"], passthrough=passthrough,
+    # ... and df/dx = 1 returns grad_output itself, unless an x is nan (its gradient is nan)
+    grad_passthrough = passthrough and all(b["computes"] == ["grad_output"] and not b["lines"] for b in bwds.values())
+    model.update(forward=fwd, backward=bwds["pytorch"], passthrough=passthrough, grad_passthrough=grad_passthrough,
                  other_backwards=[b for c, b in bwds.items() if c != "pytorch"],
                  conventions=[{"name": c, "fn": bwds.get(c, bwds["pytorch"])["fn"]} for c in CONVENTIONS])
     model["from_output"] = _from_output_body(entry)
