@@ -3,7 +3,7 @@
 Values v_1, ..., v_m at equally spaced points are a polynomial of degree k exactly when their k-th
 differences are all equal (and not zero, for k > 0); `polynomial_degree` returns the smallest such k.
 
-    >>> polynomial_degree([1, 8, 27, 64, 125])     # i^3
+    >>> polynomial_degree([1, 8, 27, 64, 125, 216])     # i^3: third differences 6, 6, 6
     3
     >>> polynomial_degree([1, 2, 4, 8, 16, 32]) is None   # 2^i: no degree below 5 fits
     True

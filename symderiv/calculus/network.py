@@ -8,6 +8,7 @@ the dense layer's output (activity); each has its own coefficient, a named argum
 
 Example (seed 000's network, `mlp2`)::
 
+    >>> from symderiv.catalog import load_catalog
     >>> net = mlp2(load_catalog(), "relu")
     >>> [type(layer).__name__ for layer in net.layers]
     ['Dense', 'Activation', 'Dense']

@@ -19,6 +19,7 @@ a one-line `SymderivError` naming the key and the valid choices.
 
 Example::
 
+    >>> from symderiv.catalog import load_catalog
     >>> net = network_from_table(load_catalog(), "tiny", {"inputs": 2, "loss": "mse",
     ...     "layers": [{"units": 3, "activation": "tanh"}, {"units": 1, "activation": "identity"}]})
     >>> net.parameters

@@ -9,8 +9,14 @@ digits and shown at `SHOWN` significant digits.
 
 Example::
 
-    >>> rows = worked_rows(layered(net), {"x": [[1, -1]], "t": [[0, 1]], "W1": [[...]], ...})
-    >>> rows[0].name, rows[0].result          # ('z1', Matrix([[0.25, -0.5]]))
+    >>> from symderiv.calculus.backprop import layered
+    >>> from symderiv.calculus.network_spec import network_from_table
+    >>> from symderiv.catalog import load_catalog
+    >>> net = network_from_table(load_catalog(), "tiny", {"inputs": 2, "loss": "mse",
+    ...                                                  "layers": [{"units": 1, "activation": "tanh"}]})
+    >>> rows = worked_rows(layered(net), {"x": [[1, -1]], "t": [[0.5]], "W1": [[0.5, 0.25]], "b1": [[0]]})
+    >>> [(r.name, r.result) for r in rows[:3]]      # z1 = 0.5 - 0.25, a1 = tanh(z1), loss = (a1 - t)^2
+    [('z1', Matrix([[0.25]])), ('a1', Matrix([[0.244918662403709129277801131491]])), ('loss', 0.0650664887899129144449880884250)]
 """
 
 from __future__ import annotations

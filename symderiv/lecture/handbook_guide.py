@@ -12,7 +12,7 @@
     >>> elu = load_catalog().get("elu")
     >>> ev = one_sided_derivatives(elu, elu.kinks[0])
     >>> ev["left"], ev["right"], ev["differentiable_when"]
-    (alpha, 1, 'alpha = 1')
+    (alpha, 1, 'differentiable there only when alpha = 1')
 """
 
 from __future__ import annotations
