@@ -93,9 +93,11 @@ def seed_results(result_of):
 
 
 @pytest.fixture(scope="session")
-def document_of():
+def document_of(bundled_build):
     """`document_of(project, name)`: `projects.load(project, name, load_catalog())`, loaded once per
-    worker and document file (a Document is immutable; many modules read the bundled set)."""
+    worker and document file (a Document is immutable; many modules read the bundled set). After the
+    bundled build, whose warm read-back hands this process the catalog's derivatives, which the
+    documents print (the handbook alone differentiates every entry)."""
     catalog, loaded = load_catalog(), {}
 
     def load(project, name):
