@@ -109,20 +109,21 @@ def build(folder: str | None = None, out: str | None = None, spec: str | None = 
     return result
 
 
-def _compile(kind, folder, out, jobs, cache) -> list:
+def _compile(kind, folder, out, jobs, cache, keep_aux) -> list:
     _notes.require_tex()
     result = build(folder, jobs=jobs, cache=cache, write=False)
-    _notes.require_fonts(result.files)
-    names = _notes.write_sources(result.files, Path(out), kind)
-    return _notes.compile_all(Path(out), names, jobs=min(jobs or 2, 2))
+    return _notes.compile_sources(result.files, Path(out), kind, jobs=min(jobs or 2, 2), keep_aux=keep_aux)
 
 
-def notes(folder: str | None = None, out: str = "notes", jobs: int | None = None, cache: bool = True) -> list:
+def notes(folder: str | None = None, out: str = "notes", jobs: int | None = None, cache: bool = True,
+          keep_aux: bool = False) -> list:
     """Compile every document's notes (and the errata) to PDF (`symderiv notes`): [Compiled(name, pdf,
-    pages, problems, ...)]; a Compiled is `ok` when its log has no error, undefined reference or missing glyph."""
-    return _compile("notes", folder, out, jobs, cache)
+    pages, problems, ...)]; a Compiled is `ok` when its log has no error, undefined reference or missing
+    glyph. latexmk's .aux, .log, ... are removed beside a clean PDF unless `keep_aux`."""
+    return _compile("notes", folder, out, jobs, cache, keep_aux)
 
 
-def slides(folder: str | None = None, out: str = "slides", jobs: int | None = None, cache: bool = True) -> list:
-    """Compile a 16:9 Beamer deck per document (`symderiv slides`): [Compiled]."""
-    return _compile("slides", folder, out, jobs, cache)
+def slides(folder: str | None = None, out: str = "slides", jobs: int | None = None, cache: bool = True,
+           keep_aux: bool = False) -> list:
+    """Compile a 16:9 Beamer deck per document (`symderiv slides`): [Compiled], as `notes` does."""
+    return _compile("slides", folder, out, jobs, cache, keep_aux)

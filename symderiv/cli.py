@@ -199,24 +199,20 @@ def cmd_slides(args) -> int:
 def _compile(args, kind) -> int:
     """Build, then compile the notes or the decks of every document with XeLaTeX (exit 1 on a LaTeX problem)."""
     from symderiv.build import build
-    from symderiv.build.notes import compile_all, remove_auxiliary, require_fonts, require_tex, write_sources
+    from symderiv.build.notes import compile_sources, require_tex
 
     require_tex()
     project = _project(args)
     out = Path(args.out)
     result = build(project, _catalog(args), _settings(args, project))
-    require_fonts(result.files)
-    names = write_sources(result.files, out, kind)
-    bad = 0
-    for doc in compile_all(out, names, jobs=args.jobs):
+    docs = compile_sources(result.files, out, kind, jobs=args.jobs, keep_aux=args.keep_aux)
+    for doc in docs:
         print(f"{doc.pdf}: {doc.pages} pages" if doc.ok else f"{doc.name}: FAILED (latexmk exit {doc.returncode})")
         for line in doc.problems:
             print(f"  {doc.name}.log: {line}", file=sys.stderr)
-        bad += not doc.ok
-        if not args.keep_aux:
-            remove_auxiliary(out, doc)
+    bad = sum(not doc.ok for doc in docs)
     if bad:
-        print(f"{bad} of {len(names)} document(s) did not compile cleanly; see the logs in {out}", file=sys.stderr)
+        print(f"{bad} of {len(docs)} document(s) did not compile cleanly; see the logs in {out}", file=sys.stderr)
     return 1 if bad else 0
 
 

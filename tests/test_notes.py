@@ -240,6 +240,21 @@ def test_a_clean_compile_leaves_only_sources_and_pdfs_unless_kept(tmp_path):
     assert len(list(tmp_path.glob("bad.*"))) == 2 + len(notes.AUXILIARY)
 
 
+@pytest.mark.parametrize("keep", [False, True])
+def test_compile_sources_removes_latexmk_files_unless_kept(monkeypatch, tmp_path, keep):
+    """The one compile path of `symderiv notes`, `slides` and `api.notes`, `api.slides`."""
+    def fake_latexmk(out, name):
+        for suffix in (".pdf", *notes.AUXILIARY):
+            (out / f"{name}{suffix}").write_text("x")
+        return notes.Compiled(name, out / f"{name}.pdf", 2, (), 0)
+    monkeypatch.setattr(notes, "compile_one", fake_latexmk)
+    docs = notes.compile_sources({"latex/one.tex": "\\documentclass{article}", "latex/data/one.dat": "x y"},
+                                 tmp_path, "notes", jobs=1, keep_aux=keep)
+    assert [d.name for d in docs] == ["one"] and (tmp_path / "data" / "one.dat").is_file()
+    left = sorted(p.name for p in tmp_path.glob("one.*"))
+    assert left == (sorted(["one.tex", "one.pdf", *(f"one{s}" for s in notes.AUXILIARY)]) if keep else ["one.pdf", "one.tex"])
+
+
 def test_notes_and_slides_offer_to_keep_latexmk_files(capsys):
     for command in ("notes", "slides"):
         with pytest.raises(SystemExit):

@@ -140,6 +140,17 @@ def compile_all(out: Path, names, jobs: int = 2) -> list:
         return list(pool.map(lambda n: compile_one(out, n), names))
 
 
+def compile_sources(files: dict, out: Path, kind: str, jobs: int = 2, keep_aux: bool = False) -> list:
+    """Write the `kind` sources of a build's files into `out` and compile each (`compile_all`): the
+    Compiled documents, latexmk's files removed beside every clean one unless `keep_aux`."""
+    require_fonts(files)
+    docs = compile_all(out, write_sources(files, out, kind), jobs)
+    if not keep_aux:
+        for doc in docs:
+            remove_auxiliary(out, doc)
+    return docs
+
+
 def remove_auxiliary(out: Path, doc: Compiled) -> None:
     """Delete what latexmk left beside a cleanly compiled PDF (NAME.aux, .log, .xdv, ...); a document
     that failed keeps its files, the log first, to be looked into."""
