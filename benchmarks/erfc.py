@@ -2,8 +2,8 @@
 compiled erfc ufunc and PyTorch's vectorised one (single thread), where installed.
 
 gelu's floor in benchmarks/kernels.py counts an erfc as one np.exp pass. NumPy has no erfc ufunc:
-the kernels' erfc is t exp(P(w) - z^2) with P of 26 terms in float64 and 11 in float32: 18 array
-operations around P (symderiv/emit/kernel_erf.py) and two per Horner step, 66 and 36 in all, run in
+the kernels' erfc is t exp(P(w) - z^2) with P of 26 terms in float64 and 11 in float32: 16 array
+operations around P (symderiv/emit/kernel_erf.py) and two per Horner step, 64 and 34 in all, run in
 cache-sized blocks like the kernels. This script shows what an erfc costs where one exists as a
 single call.
 
@@ -34,8 +34,8 @@ def best(fn, repeat) -> float:
 
 
 def operations(terms: int) -> int:
-    """Array operations of `_erfc` with a P of `terms` terms: 18 around P, 2 per Horner step."""
-    return 18 + 2 * (terms - 2)
+    """Array operations of `_erfc` with a P of `terms` terms: 16 around P, 2 per Horner step."""
+    return 16 + 2 * (terms - 2)
 
 
 def blocked(fn, x, block_bytes):

@@ -11,19 +11,20 @@ import numpy
 
 
 def _erfc(x):
-    """erfc(x) = t exp(P(a t + b) - z^2) with z = min(|x|, z_max), t = 2/(2 + z); 2 - that for x < 0.
+    """erfc(x) = t exp(P(a t + b) - z^2) with z = |x|, t = 2/(2 + z); 2 - that for x < 0 (and -0).
 
-    In the dtype of x (float32 with its own shorter fit); P by Horner, in place. The rounding of z^2
-    inside one exp gives an error of a few ulps times erfc's condition number 2 z^2 (the error a
-    rounded input already causes). nan stays nan; erfc(-inf) = 2, erfc(inf) = 0."""
+    In the dtype of x (float32 with its own shorter fit); P by Horner, in place. P is fitted for
+    z <= z_max, where erfc underflows: beyond, P stays bounded (t -> 0) while z^2 grows, so the
+    result underflows to 0 without a clamp. The rounding of z^2 inside one exp gives an error of a
+    few ulps times erfc's condition number 2 z^2 (the error a rounded input already causes). nan
+    stays nan; erfc(-inf) = 2, erfc(inf) = 0."""
     x = numpy.asarray(x)
     if x.dtype.kind != "f":
         x = x.astype(numpy.float64)
     if x.ndim == 0:   # the in-place steps need an array, not a NumPy scalar
         return _erfc(x.reshape(1))[0]
-    z_max, a, b, *coeffs = _ERFC32 if x.dtype == numpy.float32 else _ERFC64
+    _, a, b, *coeffs = _ERFC32 if x.dtype == numpy.float32 else _ERFC64
     z = numpy.abs(x)
-    numpy.minimum(z, z_max, out=z)
     t = z + 2.0
     numpy.divide(2.0, t, out=t)
     w = t * a
@@ -37,10 +38,8 @@ def _erfc(x):
     p -= z
     numpy.exp(p, out=p)
     p *= t
-    two = numpy.less(x, 0.0).astype(x.dtype)   # 0 or 1; then 0 or 2: erfc(-z) = 2 - erfc(z)
-    two += two
-    w = 1.0 - two
-    p *= w
+    two = numpy.multiply(numpy.signbit(x), 2.0, dtype=x.dtype)   # 2 where x < 0: erfc(-z) = 2 - erfc(z)
+    numpy.copysign(p, x, out=p)
     p += two
     return p
 
