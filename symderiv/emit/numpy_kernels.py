@@ -6,7 +6,8 @@ stabilized and shared by `sympy.cse` (`symderiv.emit.numpy_code`), placed by the
 `templates/numpy/`. A new entry gets its kernel with no other change. Every decision is data on
 the entry (`Entry.extra`): `axis` (a reduction over an axis), `random` (a random law),
 `variant_of` (an option of another PyTorch function), `switch` (PyTorch returns another value
-where a condition holds: softplus's threshold), `inputs` (the variables that get gradients), and
+where a condition holds: softplus's threshold; written over the smooth result in place, `_switched`),
+`inputs` (the variables that get gradients), and
 the kink values per convention (`Kink.value_in`): `NAME_backward(..., convention="pytorch")`.
 """
 
