@@ -48,6 +48,11 @@ def _grad_vars(entry):
     return list(entry.gradient_variables)
 
 
+def _wrt(entry) -> list:
+    """What a backward body differentiates by: the gradient variables, then the learnable parameters."""
+    return _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]
+
+
 def kernel_entry(entry):
     """The entry as the kernel computes it: with its `switch` (PyTorch's softplus returns x where
     beta*x > threshold) as a first Piecewise branch, the switch's parameters made symbolic."""
@@ -251,8 +256,7 @@ def _switched(entry, body, grad=False):
     if "switch" not in entry.extra:
         return body
     cond, value = entry.extra["switch"]
-    values = [GRAD * sp.diff(value, v) for v in _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]] \
-        if grad else [value]
+    values = [GRAD * sp.diff(value, v) for v in _wrt(entry)] if grad else [value]
     where = to_numpy(cond)
     body["returns"] = [f"_switch({r}, {where}, {to_numpy(v)})" for r, v in zip(body["returns"], values)]
     body["computes"] = [f"{c}, then {docstring_safe(formula_text(v))} where {docstring_safe(formula_text(cond))}"
@@ -263,8 +267,7 @@ def _switched(entry, body, grad=False):
 def _gradients(entry):
     """grad_output times each gradient; grad_output moved into the branches of a Piecewise
     (where(x <= 0, 0, grad_output), no product)."""
-    wrt = _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]
-    grads = [derivative(entry, v) for v in wrt]
+    grads = [derivative(entry, v) for v in _wrt(entry)]
     return [sp.piecewise_fold(GRAD * d) if d.has(sp.Piecewise) else GRAD * d for d in grads]
 
 
@@ -288,7 +291,7 @@ def _derivative_texts(entry):
     if entry.is_vector or "axis" in entry.extra:   # the backward's docstring gives the vector-Jacobian product
         return []
     return [{"var": str(v), "text": docstring_safe(formula_text(derivative(entry, v)))}
-            for v in _grad_vars(entry) + [p.symbol for p in entry.params if p.learnable]]
+            for v in _wrt(entry)]
 
 
 def _sample_text(entry):
