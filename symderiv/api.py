@@ -119,7 +119,7 @@ def notes(folder: str | None = None, out: str = "notes", jobs: int | None = None
           keep_aux: bool = False) -> list:
     """Compile every document's notes (and the errata) to PDF (`symderiv notes`): [Compiled(name, pdf,
     pages, problems, ...)]; a Compiled is `ok` when its log has no error, undefined reference or missing
-    glyph. latexmk's .aux, .log, ... are removed beside a clean PDF unless `keep_aux`."""
+    glyph. XeLaTeX's .aux, .log, ... are removed beside a clean PDF unless `keep_aux`."""
     return _compile("notes", folder, out, jobs, cache, keep_aux)
 
 

@@ -207,7 +207,7 @@ def _compile(args, kind) -> int:
     result = build(project, _catalog(args), _settings(args, project))
     docs = compile_sources(result.files, out, kind, jobs=args.jobs, keep_aux=args.keep_aux)
     for doc in docs:
-        print(f"{doc.pdf}: {doc.pages} pages" if doc.ok else f"{doc.name}: FAILED (latexmk exit {doc.returncode})")
+        print(f"{doc.pdf}: {doc.pages} pages" if doc.ok else f"{doc.name}: FAILED (XeLaTeX exit {doc.returncode})")
         for line in doc.problems:
             print(f"  {doc.name}.log: {line}", file=sys.stderr)
     bad = sum(not doc.ok for doc in docs)
@@ -293,11 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--spec", metavar="FILE.toml", help="TOML file of user-defined functions (default: none)")
     s.set_defaults(func=cmd_network)
 
-    for kind, func, what in (("notes", cmd_notes, "compile the LaTeX documents to PDF with latexmk and XeLaTeX"),
-                             ("slides", cmd_slides, "compile a 16:9 Beamer deck per document with latexmk")):
+    for kind, func, what in (("notes", cmd_notes, "compile the LaTeX documents to PDF with XeLaTeX"),
+                             ("slides", cmd_slides, "compile a 16:9 Beamer deck per document with XeLaTeX")):
         s = sub.add_parser(kind, help=what)
         s.add_argument("--out", metavar="DIR", default=kind, help=f"output folder for the PDFs (default: {kind})")
-        s.add_argument("--keep-aux", action="store_true", help="keep latexmk's files (.aux, .log, .xdv, ...) beside "
+        s.add_argument("--keep-aux", action="store_true", help="keep XeLaTeX's files (.aux, .log, .xdv, ...) beside "
                        "each PDF (default: removed once a document compiled cleanly; a failed one keeps them)")
         _common(s, spec=False)
         s.set_defaults(func=func, spec=None)

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-HAVE_TEX = all(shutil.which(t) for t in ("latexmk", "xelatex", "pdftoppm", "pdfinfo", "pdftotext"))
+HAVE_TEX = all(shutil.which(t) for t in ("xelatex", "xdvipdfmx", "pdftoppm", "pdfinfo", "pdftotext"))
 OVERFULL_PT = 5.0
 DPI = 20           # enough to see ink on a page, fast
 

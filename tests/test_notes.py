@@ -22,7 +22,7 @@ from symderiv.emit.latex_views import align, tex_math
 from symderiv.errors import SymderivError
 from pdf_pages import HAVE_TEX, page_problems, pdf_text
 
-needs_tex = pytest.mark.skipif(not HAVE_TEX, reason="needs latexmk, xelatex and poppler-utils")
+needs_tex = pytest.mark.skipif(not HAVE_TEX, reason="needs xelatex, xdvipdfmx and poppler-utils")
 HOSTILE = r"\input{/etc/passwd} 100% $x_1$ & #~^ \write18{rm -rf /}"
 
 
@@ -88,7 +88,7 @@ def test_notes_without_tex_is_one_line_exit_2(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert main(["notes", "--out", str(tmp_path / "n")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "texlive-xetex" in err[0] and "latexmk" in err[0]
+    assert len(err) == 1 and "texlive-xetex" in err[0] and "XeLaTeX" in err[0]
     assert not (tmp_path / "n").exists()
 
 
@@ -228,7 +228,7 @@ def test_long_contents_get_their_own_page_short_ones_share_the_title_page():
 
 
 def test_a_clean_compile_leaves_only_sources_and_pdfs_unless_kept(tmp_path):
-    """latexmk's files go once a document compiled cleanly; a failed one keeps them (its log first)."""
+    """XeLaTeX's files go once a document compiled cleanly; a failed one keeps them (its log first)."""
     for name in ("good", "bad"):
         for suffix in (".tex", ".pdf", *notes.AUXILIARY):
             (tmp_path / f"{name}{suffix}").write_text("x")
@@ -241,13 +241,13 @@ def test_a_clean_compile_leaves_only_sources_and_pdfs_unless_kept(tmp_path):
 
 
 @pytest.mark.parametrize("keep", [False, True])
-def test_compile_sources_removes_latexmk_files_unless_kept(monkeypatch, tmp_path, keep):
+def test_compile_sources_removes_auxiliary_files_unless_kept(monkeypatch, tmp_path, keep):
     """The one compile path of `symderiv notes`, `slides` and `api.notes`, `api.slides`."""
-    def fake_latexmk(out, name):
+    def fake_compile(out, name):
         for suffix in (".pdf", *notes.AUXILIARY):
             (out / f"{name}{suffix}").write_text("x")
         return notes.Compiled(name, out / f"{name}.pdf", 2, (), 0)
-    monkeypatch.setattr(notes, "compile_one", fake_latexmk)
+    monkeypatch.setattr(notes, "compile_one", fake_compile)
     docs = notes.compile_sources({"latex/one.tex": "\\documentclass{article}", "latex/data/one.dat": "x y"},
                                  tmp_path, "notes", jobs=1, keep_aux=keep)
     assert [d.name for d in docs] == ["one"] and (tmp_path / "data" / "one.dat").is_file()
@@ -255,7 +255,7 @@ def test_compile_sources_removes_latexmk_files_unless_kept(monkeypatch, tmp_path
     assert left == (sorted(["one.tex", "one.pdf", *(f"one{s}" for s in notes.AUXILIARY)]) if keep else ["one.pdf", "one.tex"])
 
 
-def test_notes_and_slides_offer_to_keep_latexmk_files(capsys):
+def test_notes_and_slides_offer_to_keep_auxiliary_files(capsys):
     for command in ("notes", "slides"):
         with pytest.raises(SystemExit):
             main([command, "--help"])

@@ -201,7 +201,7 @@ def test_errata_lists_every_audited_statement_with_its_quote(seed_results):
     assert r"\cjkja{導関数は単位ステップ関数です。}" in tex and r"\cjkzh{测试阶段}" in tex
 
 
-@pytest.mark.skipif(not HAVE_TEX, reason="needs latexmk, xelatex and poppler-utils")
+@pytest.mark.skipif(not HAVE_TEX, reason="needs xelatex, xdvipdfmx and poppler-utils")
 def test_errata_compiles_and_quotes_reach_the_pdf(tmp_path, seed_results):
     """XeLaTeX; every page renders; pdftotext holds seed 001's Japanese and seed 004's Chinese verbatim
     (lines joined where a line broke inside CJK text, as a reader joins them)."""

@@ -13,7 +13,7 @@ from symderiv.emit.latex_slides import BUDGET, frames, weight
 from symderiv.lecture import blocks
 from symderiv.lecture.blocks import B, Document, E, P, S, notes_only, slides_only
 
-needs_tex = pytest.mark.skipif(not HAVE_TEX, reason="needs latexmk, xelatex and poppler-utils")
+needs_tex = pytest.mark.skipif(not HAVE_TEX, reason="needs xelatex, xdvipdfmx and poppler-utils")
 x = sp.Symbol("x", real=True)
 
 
@@ -79,7 +79,7 @@ def test_slides_without_tex_is_one_line_exit_2(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert main(["slides", "--out", str(tmp_path / "s")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "texlive-xetex" in err[0] and "latexmk" in err[0]
+    assert len(err) == 1 and "texlive-xetex" in err[0] and "XeLaTeX" in err[0]
     assert not (tmp_path / "s").exists()
 
 

@@ -1,8 +1,9 @@
-"""`symderiv notes` and `symderiv slides`: compile the LaTeX of the build to PDF with latexmk and XeLaTeX.
+"""`symderiv notes` and `symderiv slides`: compile the LaTeX of the build to PDF with XeLaTeX.
 
 The sources are rendered exactly as `symderiv build` writes them under `generated/latex/`
 (`NAME.tex` the notes, `NAME-slides.tex` the Beamer deck of the same document), written into the
-output folder with the figure data, and compiled there with shell escape off, two at a time.
+output folder with the figure data, and compiled there (`tex_passes`: XeLaTeX passes, shell escape
+off, then xdvipdfmx), two at a time.
 Every log is read for LaTeX errors, undefined references, missing glyphs and overfull boxes; a
 document with an error, an undefined reference or a missing glyph is a failure.
 """
@@ -16,15 +17,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from symderiv.build import tex_passes
 from symderiv.emit.latex_doc import CJK_FONTS, SLIDES_SUFFIX, cjk_languages
 from symderiv.errors import SymderivError
 
-TOOLS = {"latexmk": "latexmk", "xelatex": "texlive-xetex"}      # program: Debian package
+TOOLS = {"xelatex": "texlive-xetex", "xdvipdfmx": "texlive-xetex"}      # program: Debian package
 TEX_FILES = {"fontspec.sty": "texlive-latex-recommended", "beamer.cls": "texlive-latex-recommended",
              "booktabs.sty": "texlive-latex-recommended", "pgfplots.sty": "texlive-pictures",
              "longtable.sty": "texlive-latex-base"}
 FONT_PACKAGE = "fonts-noto-cjk"
-LATEXMK = ("latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape")
 TIMEOUT = 600
 PROBLEMS = (re.compile(r"^! .*"), re.compile(r"^LaTeX Warning: (Reference|Citation) .* undefined.*"),
             re.compile(r"^LaTeX Warning: There were undefined references.*"),
@@ -32,7 +33,7 @@ PROBLEMS = (re.compile(r"^! .*"), re.compile(r"^LaTeX Warning: (Reference|Citati
 OVERFULL = re.compile(r"^Overfull \\[hv]box \((\d+(?:\.\d+)?)pt too (?:wide|high)\).*")
 PAGES = re.compile(r"Output written on .*?\((\d+) pages?")
 KINDS = ("notes", "slides")
-AUXILIARY = (".aux", ".fdb_latexmk", ".fls", ".log", ".nav", ".out", ".snm", ".toc", ".vrb", ".xdv")   # latexmk's
+AUXILIARY = (".aux", ".log", ".nav", ".out", ".snm", ".toc", ".vrb", ".xdv")   # what the passes leave
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,11 @@ def _missing_packages() -> list:
 
 
 def require_tex() -> None:
-    """Raise a one-line SymderivError naming the Debian packages when latexmk, XeLaTeX or a LaTeX
+    """Raise a one-line SymderivError naming the Debian packages when XeLaTeX, xdvipdfmx or a LaTeX
     package the templates use is missing."""
     missing = _missing_packages()
     if missing:
-        raise SymderivError(f"TeX Live with XeLaTeX and latexmk is needed to compile; on Debian/Ubuntu: "
+        raise SymderivError(f"TeX Live with XeLaTeX is needed to compile; on Debian/Ubuntu: "
                             f"apt-get install {' '.join(missing)}")
 
 
@@ -116,11 +117,9 @@ def write_sources(files: dict, out: Path, kind: str = "notes") -> list:
 
 
 def compile_one(out: Path, name: str) -> Compiled:
-    """latexmk on out/name.tex (in `out`); the log's errors, undefined references, missing glyphs."""
+    """out/name.tex compiled in `out` (`tex_passes`); the log's errors, undefined references, missing glyphs."""
     try:
-        proc = subprocess.run([*LATEXMK, f"{name}.tex"], cwd=out, capture_output=True, text=True,
-                              timeout=TIMEOUT, errors="replace")
-        code = proc.returncode
+        code = tex_passes.compile_pdf(out, name, TIMEOUT)
     except subprocess.TimeoutExpired:
         code = -1
     log = out / f"{name}.log"
@@ -128,7 +127,7 @@ def compile_one(out: Path, name: str) -> Compiled:
     lines = text.splitlines()
     problems = tuple(line for line in lines if any(p.match(line) for p in PROBLEMS))
     if code == -1:
-        problems += (f"latexmk timed out after {TIMEOUT} s",)
+        problems += (f"XeLaTeX timed out after {TIMEOUT} s",)
     overfull = tuple((float(m.group(1)), m.group(0)) for m in map(OVERFULL.match, lines) if m)
     pages = PAGES.findall(text)
     return Compiled(name, out / f"{name}.pdf", int(pages[-1]) if pages else 0, problems, code, overfull)
@@ -142,7 +141,7 @@ def compile_all(out: Path, names, jobs: int = 2) -> list:
 
 def compile_sources(files: dict, out: Path, kind: str, jobs: int = 2, keep_aux: bool = False) -> list:
     """Write the `kind` sources of a build's files into `out` and compile each (`compile_all`): the
-    Compiled documents, latexmk's files removed beside every clean one unless `keep_aux`."""
+    Compiled documents, the passes' files removed beside every clean one unless `keep_aux`."""
     require_fonts(files)
     docs = compile_all(out, write_sources(files, out, kind), jobs)
     if not keep_aux:
@@ -152,7 +151,7 @@ def compile_sources(files: dict, out: Path, kind: str, jobs: int = 2, keep_aux: 
 
 
 def remove_auxiliary(out: Path, doc: Compiled) -> None:
-    """Delete what latexmk left beside a cleanly compiled PDF (NAME.aux, .log, .xdv, ...); a document
+    """Delete what the passes left beside a cleanly compiled PDF (NAME.aux, .log, .xdv, ...); a document
     that failed keeps its files, the log first, to be looked into."""
     if doc.ok:
         for suffix in AUXILIARY:
