@@ -1,7 +1,8 @@
 """Shared fixtures: the bundled lecture set built once per test session (`bundled_build`, shared by the
 pytest-xdist workers through a locked cache folder), its claims' results (`claim_results`: every claim
 of verify, emit and the documents, run once per session by that build on all cores, rather than once
-per test file that checks them; `seed_results`, `result_of`), each document loaded once per worker
+per test file that checks them; `seed_results`, `result_of`), the kernel modules it wrote
+(`kernel_mods`), each document loaded once per worker
 (`document_of`) and the documents rendered once per worker (`lecture`: notes, decks, figure data; the
 errata, which need every seed claim, are rendered and compiled in test_seeds).
 
@@ -20,6 +21,7 @@ from symderiv.build import pipeline
 from symderiv.build import project as projects
 from symderiv.build.cache import Cache
 from symderiv.catalog import load_catalog
+from symderiv.emit import kernel_accuracy
 from symderiv.emit.latex_doc import render_document
 from symderiv.lecture import blocks
 from symderiv.verify.registry import all_claims
@@ -64,6 +66,12 @@ def _referenced_claims(catalog, docs):
     others = all_claims(catalog) + [c for _, make in groups(catalog) for c in make()]
     own = [c for doc in docs.values() for c in projects.claims_of(doc)]
     return [c for c in others if c.id in wanted] + own
+
+
+@pytest.fixture(scope="session")
+def kernel_mods(bundled_build, tmp_path_factory):
+    """{kind: module}: the NumPy kernel modules the bundled build wrote, imported once per worker."""
+    return kernel_accuracy.import_modules(tmp_path_factory.mktemp("kernels"), bundled_build[0].files)
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,8 @@ CATALOG = load_catalog()
 
 
 @pytest.fixture(scope="session")
-def mods():
-    return K.kernel_modules(CATALOG)   # rendered and imported once per process
+def mods(kernel_mods):
+    return kernel_mods   # the modules the bundled build wrote, imported once per worker
 
 
 JAX_GRADIENTS = """

@@ -28,8 +28,8 @@ DTYPES = ("float64", "float32")
 
 
 @pytest.fixture(scope="session")
-def mods():
-    return K.kernel_modules(CATALOG)   # rendered and imported once per process (shared with test_kernel_conventions)
+def mods(kernel_mods):
+    return kernel_mods   # the modules the bundled build wrote, imported once per worker
 
 
 def fn(mods, name):

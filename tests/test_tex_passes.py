@@ -53,9 +53,8 @@ def test_a_draft_that_lays_out_differently_gets_another_full_pass(tmp_path):
     """Content that only full passes typeset (a page break) moves section Two: the first full pass
     then finds the contents and labels changed and a second one makes them right."""
     passes, text = _compile(tmp_path, "draft", r"\newpage\null\newpage", draft=True)
-    _, full_text = _compile(tmp_path, "full", r"\newpage\null\newpage", draft=False)
     assert passes == [True, False, False]
-    assert text == full_text and "on page 3" in text.replace("\n", " ")
+    assert "2 Two\n\n3" in text and "section 2 on page 3" in text    # the contents line and the label, both right
 
 
 def test_a_failing_pass_stops_with_its_code(tmp_path):

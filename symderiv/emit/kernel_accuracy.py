@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,9 +28,17 @@ EXTREMES = {"float64": (1e308, 1e300, 1e30, 1000.0, 700.0, 50.0, 20.0, 9.5, 1e-3
 
 def load_modules(folder: Path, catalog) -> dict:
     """Render the kernel modules into `folder` and import them: {kind: module}."""
+    return import_modules(folder, numpy_files(catalog, "# kernels rendered for measurement"))
+
+
+def import_modules(folder: Path, files: dict) -> dict:
+    """Write the kernel modules of `files` ({numpy/KIND.py: text}, as a build emits them) into
+    `folder` and import them: {kind: module}."""
     folder = Path(folder)
     mods = {}
-    for rel, text in numpy_files(catalog, "# kernels rendered for measurement").items():
+    for rel, text in files.items():
+        if rel not in MODULES.values():
+            continue
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -43,17 +50,6 @@ def load_modules(folder: Path, catalog) -> dict:
         spec.loader.exec_module(mod)
         mods[kind] = mod
     return mods
-
-
-_RENDERED = {}
-
-
-def kernel_modules(catalog) -> dict:
-    """`load_modules` once per process and catalog contents (a temporary folder): the tests share one import."""
-    key = tuple(catalog)
-    if key not in _RENDERED:
-        _RENDERED[key] = load_modules(tempfile.mkdtemp(prefix="symderiv-kernels-"), catalog)
-    return _RENDERED[key]
 
 
 def elementwise(catalog) -> list:
