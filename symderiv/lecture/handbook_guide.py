@@ -1,7 +1,7 @@
 """The properties of an activation a guide to choosing one needs, computed from its catalog expression.
 
 - `behaviour(entry)`: at the default parameters, the value at 0 and the limits of f and f' at -oo
-  and +oo (SymPy's limit of the piece that holds far out);
+  and +oo (`calculus.limits.at_infinity` of the piece that holds far out);
 - `zero_centred`, `saturation`, `cost`: short descriptions derived from those numbers and from the
   expression (how many exp/log/tanh/erf evaluations it needs);
 - `one_sided_derivatives(entry, kink)`: the derivative's one-sided limits at a kink as expressions in
@@ -21,6 +21,7 @@ import re
 
 import sympy as sp
 
+from symderiv.calculus.limits import at_infinity
 from symderiv.verify.numeric import branch
 
 FAR = 10**6
@@ -28,7 +29,7 @@ TRANSCENDENTAL = (sp.exp, sp.log, sp.tanh, sp.erf)
 
 
 def _far(expr, var, sign):
-    return sp.limit(branch(expr, var, sign * FAR), var, sign * sp.oo)
+    return at_infinity(branch(expr, var, sign * FAR), var, sign)
 
 
 def behaviour(entry, d) -> dict:

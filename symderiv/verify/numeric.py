@@ -10,6 +10,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from symderiv.calculus.limits import at_infinity
 from symderiv.numerics.mp_eval import mp_callable
 from symderiv.numerics.tolerances import DPS, FD_TOL, KINK_MARGIN, REF_TOL
 
@@ -109,8 +110,9 @@ def nonsmooth_points(expr, var):
 
 
 def check_limit(f, var, direction, claimed=None):
-    """The limit of f at +-inf (SymPy's, or `claimed`) against mpmath's value of f at +-1e12 (DPS digits)."""
-    lim = sp.limit(branch(f, var, direction * 10**100), var, direction * sp.oo) if claimed is None else claimed
+    """The limit of f at +-inf (`calculus.limits.at_infinity`, or `claimed`) against mpmath's value of f
+    at +-1e12 (DPS digits)."""
+    lim = at_infinity(branch(f, var, direction * 10**100), var, direction) if claimed is None else claimed
     fm = mp_callable(f, [var])
     with mpmath.workdps(DPS):
         far = fm(mpmath.mpf(direction * 1e12))
