@@ -39,7 +39,8 @@ def xelatex(out: Path, name: str, draft: bool, deadline: float) -> int:
 
 
 def has_plots(out: Path, name: str) -> bool:
-    return "\\plotbox{" in (out / f"{name}.tex").read_text(encoding="utf-8", errors="replace")
+    source = out / f"{name}.tex"
+    return source.is_file() and "\\plotbox{" in source.read_text(encoding="utf-8", errors="replace")
 
 
 def compile_pdf(out: Path, name: str, timeout: float, draft: bool | None = None) -> int:
