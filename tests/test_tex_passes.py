@@ -6,17 +6,17 @@ import pytest
 
 from pdf_pages import HAVE_TEX, pdf_text
 from symderiv.build import tex_passes
+from symderiv.emit.templating import environment
 
 pytestmark = pytest.mark.skipif(not HAVE_TEX, reason="needs xelatex, xdvipdfmx and poppler-utils")
 
-# a "plot" in a fixed-size box, as the templates print one; {extra} is typeset in full passes only
+# a "plot" in the templates' fixed-size box (plotbox.tex.jinja), tall enough that section Two starts page 2 only
+# while the box keeps its height in the draft; %s is typeset in full passes only
 DOCUMENT = r"""\documentclass{article}
-\ifdefined\plotdraft\newcommand{\plotcontent}[1]{}\else\newcommand{\plotcontent}[1]{#1}\fi
-\newcommand{\plotbox}[3]{\parbox[c][#2][c]{#1}{\centering\plotcontent{#3}}}
-\begin{document}
+""" + environment().get_template("plotbox.tex.jinja").render().replace("%", "%%") + r"""\begin{document}
 \tableofcontents
 \section{One}\label{one}
-\plotbox{5cm}{12cm}{\rule{4cm}{11cm}}
+\plotbox{5cm}{16cm}{\rule{4cm}{15cm}}
 \plotcontent{%s}
 \section{Two}\label{two}
 Section~\ref{one} is on page~\pageref{one}, section~\ref{two} on page~\pageref{two}.
