@@ -140,8 +140,12 @@ def test_every_claim_shown_was_run_and_passed(compiled):
 
 
 def test_cjk_fonts_declared_only_where_needed(lecture):
+    """fontspec (about a third of a Beamer pass) only in a document with CJK runs."""
     _, _, files = lecture
     assert r"\newfontfamily" not in files["latex/initialisation.tex"]
+    for path, tex in files.items():
+        if path.endswith(".tex"):
+            assert (r"\usepackage{fontspec}" in tex) == (r"\cjkja{" in tex or r"\cjkzh{" in tex), path
     assert "Noto Sans CJK JP" in files["latex/backpropagation.tex"]
     assert "Noto Sans CJK SC" not in files["latex/backpropagation.tex"]     # its quotes are Japanese only
 
