@@ -6,7 +6,9 @@
 The bundled lecture set is copied to a temporary project and built with a fresh cache there
 (SYMDERIV_CACHE_DIR), so the repository and its cache are not touched. Beside each wall time, the
 CPU seconds the command and its worker processes used (user + system): on a machine other jobs
-share, wall times grow with their load; CPU seconds much less.
+share, wall times grow with their load; CPU seconds much less. The speed of such a machine itself
+drifts (the same loop has taken 0.8 s and 1.7 s within one session here), so a fixed pure-Python
+workload is timed before and after: compare times of different runs only at a similar reference.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ def _timed(cmd, env, cwd) -> tuple:
     return time.monotonic() - start, (after.children_user - before.children_user) + (after.children_system - before.children_system)
 
 
+def reference_seconds() -> float:
+    """CPU seconds of a fixed pure-Python workload on one core: the machine's speed right now."""
+    start, total = time.process_time(), 0
+    for i in range(10**7):
+        total += i
+    return time.process_time() - start
+
+
 def measure(suite: bool) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "project"
@@ -56,10 +66,13 @@ def measure(suite: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", action="store_true", help="also time the test suite")
+    before = reference_seconds()
     times = measure(parser.parse_args().suite)
+    after = reference_seconds()
     print(f"{'what':34s} {'seconds':>8s} {'target':>7s} {'ratio':>6s} {'CPU s':>7s}")
     for what, (sec, cpu) in times.items():
         print(f"{what:34s} {sec:8.1f} {TARGETS[what]:7.0f} {sec / TARGETS[what]:6.2f} {cpu:7.1f}")
+    print(f"machine reference (a 10**7-step Python loop, one core): {before:.2f} s before, {after:.2f} s after")
     print(f"load average at the end: {' '.join(f'{v:.2f}' for v in os.getloadavg())} ({os.cpu_count()} cores)")
 
 
