@@ -7,7 +7,7 @@ The bundled lecture set is copied to a temporary project and built with a fresh 
 (SYMDERIV_CACHE_DIR), so the repository and its cache are not touched. Beside each wall time, the
 CPU seconds the command and its worker processes used (user + system): on a machine other jobs
 share, wall times grow with their load; CPU seconds much less. The speed of such a machine itself
-drifts (the same loop has taken 0.8 s and 1.7 s within one session here), so a fixed pure-Python
+drifts (a Python loop has taken twice as long at one time as at another within one session here), so a fixed pure-Python
 workload is timed before and after: compare times of different runs only at a similar reference.
 """
 

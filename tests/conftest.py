@@ -39,8 +39,8 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def bundled_build(tmp_path_factory):
     """(Build of the bundled lecture set, its cache folder). The first worker to get here runs
-    `symderiv build` on all cores in a fresh process with hash seed `BUILD_HASH_SEED` (forking here, where torch or jax may have
-    started threads, could deadlock) into a cache folder shared by the session's workers; the Build
+    `symderiv build` on all cores in a fresh process with hash seed `BUILD_HASH_SEED` (forking here,
+    where torch or jax may have started threads, could deadlock) into a cache folder shared by the session's workers; the Build
     is then read back from that cache in this process (one task at a time, nothing forked), as the
     other workers do once the lock is theirs."""
     base = tmp_path_factory.getbasetemp()
@@ -50,8 +50,8 @@ def bundled_build(tmp_path_factory):
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not cache.is_dir():
             proc = subprocess.run([sys.executable, "-m", "symderiv", "build", "--quiet", "--out", str(shared / "gen")],
-                                  cwd=shared, env=dict(os.environ, SYMDERIV_CACHE_DIR=str(cache), PYTHONHASHSEED=str(BUILD_HASH_SEED)),
-                                  capture_output=True, text=True)
+                                  cwd=shared, capture_output=True, text=True,
+                                  env=dict(os.environ, SYMDERIV_CACHE_DIR=str(cache), PYTHONHASHSEED=str(BUILD_HASH_SEED)))
             # a claim not as expected stops the build before it writes (its results are cached): the
             # claim's own test then fails, naming it, instead of every test erroring here
             assert proc.returncode == 0 or "nothing written" in proc.stderr, proc.stderr[-3000:]

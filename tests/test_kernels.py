@@ -355,7 +355,7 @@ def test_random_kernels(mods):
 
 def test_build_is_deterministic_and_headed(bundled_build):
     """Rendered here, the kernels are byte-identical to those the bundled build wrote in another process
-    (another hash seed; the build's kernel choices made in its worker processes)."""
+    (with its own hash seed; the build's kernel choices made in its worker processes)."""
     from symderiv.build import pipeline
     from symderiv.emit.numpy_kernels import numpy_files
 

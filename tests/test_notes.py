@@ -140,7 +140,7 @@ def test_every_claim_shown_was_run_and_passed(compiled):
 
 
 def test_cjk_fonts_declared_only_where_needed(lecture):
-    """fontspec (about a third of a Beamer pass) only in a document with CJK runs."""
+    """fontspec (about a tenth of a Beamer pass) only in a document with CJK runs."""
     _, _, files = lecture
     assert r"\newfontfamily" not in files["latex/initialisation.tex"]
     for path, tex in files.items():
