@@ -7,7 +7,6 @@ Floating-point warnings are errors in this file.
 """
 
 import doctest
-import importlib.util
 import re
 import warnings
 
