@@ -12,9 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symderiv.catalog import Catalog
+from symderiv.build import pipeline
+from symderiv.build.cache import Cache
+from symderiv.build.project import Project, bundled_folder
+from symderiv.catalog import Catalog, load_catalog
 from symderiv.catalog.spec import load_spec
 from symderiv.cli import main
+from symderiv.emit.backprop_code import networks_file
+from symderiv.emit.errata import errata_files
 from symderiv.emit.escape import MATH, latex_escape, py_string_escape
 
 HOSTILE_TEXT = (r'\input{/etc/passwd} \include{x} \write18{touch PWNED} \immediate\openout5=PWNED.tex '
@@ -160,25 +165,17 @@ def test_escaped_hostile_text_compiles_inertly(tmp_path):
 
 # --- the user's function through the real emitters ---
 
-def _render_user_catalog(tmp_path):
+def _render_user_catalog(tmp_path, cache):
     """The emitters' files (report, networks, errata, the handbook) for the built-in catalog plus the
-    hostile spec (claims not run); the kernels are emitted for the spec alone by the next test."""
-    from symderiv import build
-    from symderiv.catalog import load_catalog
-
-    from symderiv.emit.backprop_code import networks_file
-    from symderiv.emit.errata import errata_files
-
+    hostile spec (claims not run); the kernels are emitted for the spec alone by the next test. The
+    derivatives come as the build gets them (`derive_all`): the built-in entries' from the session's
+    cache `cache`, the user's derived here."""
     catalog = load_catalog(_spec(tmp_path, SPEC))
-    import shutil
-
-    from symderiv.build.project import Project, bundled_folder
-
     (tmp_path / "derivations").mkdir()     # the handbook, which lists every activation
     shutil.copy(bundled_folder() / "01_activation_handbook.py", tmp_path / "derivations")
-    _, docs = build.pipeline.build_documents(Project(tmp_path), catalog, [], build.Settings())
-    return {**build.pipeline.report_files((), "p"), **networks_file(catalog, "p"), **errata_files(catalog, (), "p"),
-            **docs}
+    pipeline.derive_all(catalog, pipeline.Settings(cache=cache))
+    _, docs = pipeline.build_documents(Project(tmp_path), catalog, [], pipeline.Settings())
+    return {**pipeline.report_files((), "p"), **networks_file(catalog, "p"), **errata_files(catalog, (), "p"), **docs}
 
 
 def test_mysoftplus_kernel_backward_at_zero_is_one_half(tmp_path):
@@ -200,8 +197,8 @@ def test_mysoftplus_kernel_backward_at_zero_is_one_half(tmp_path):
     np.testing.assert_allclose(g, 1 / (1 + np.exp(-2.0 * np.array([-1.0, 0.0, 2.0]))), rtol=1e-6)
 
 
-def test_user_text_in_generated_latex_is_inert(tmp_path):
-    files = _render_user_catalog(tmp_path)
+def test_user_text_in_generated_latex_is_inert(tmp_path, bundled_build):
+    files = _render_user_catalog(tmp_path, Cache(bundled_build[1]))
     assert any(p.endswith(".tex") and "mysoftplus" in t for p, t in files.items()), "user entry not in the notes"
     for path, text in files.items():
         if path.endswith((".tex", ".dat")):
